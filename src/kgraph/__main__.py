@@ -1,0 +1,5 @@
+"""Entry point for ``python -m kgraph``."""
+
+from kgraph.cli import main
+
+main()
