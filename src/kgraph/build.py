@@ -1,6 +1,7 @@
 """Stage 2: turn curated records into an rdflib Graph, purely and deterministically.
 
-Every thing gets a stable IRI ``https://w3id.org/kgraph/id/{kind}/{slug}`` (no blank nodes); every
+The SKOS vocabularies of ontology/ are published with the data, so role and type concepts have
+their labels in the same file. Every thing gets a stable IRI ``https://w3id.org/kgraph/id/{kind}/{slug}`` (no blank nodes); every
 partnership, post, event part and budget carries ``prov:wasDerivedFrom`` its source documents and
 ``kg:citesPassage`` the paragraphs; things are typed with their standard superclasses from the
 ontology, so ``?x a org:Organization`` works without a reasoner.
@@ -109,7 +110,9 @@ def _int(value: int, datatype: URIRef = XSD.integer) -> Literal:
 
 
 def _money(value: Decimal) -> Literal:
-    return Literal(f"{value:.2f}", datatype=XSD.decimal)
+    """An xsd:decimal in XSD 1.1 canonical form (1358584, 1760000.5), as Oxigraph stores it."""
+    text = format(value.normalize(), "f")
+    return Literal(text, datatype=XSD.decimal)
 
 
 class _Builder:
@@ -168,8 +171,11 @@ class _Builder:
         """Record an error unless ``code`` names a level-0 region."""
         regions = self.ds.of("regions")
         if code and code in regions and regions[code].level != 0:
-            self.error(record, field, f"{code!r} is a level-{regions[code].level} region, "
-                                      "not a country (level 0)")
+            self.error(
+                record,
+                field,
+                f"{code!r} is a level-{regions[code].level} region, not a country (level 0)",
+            )
 
     def provenance(self, s: URIRef, statement: Statement) -> None:
         """State where ``s`` comes from: cited paragraphs, or the curators and their note."""
@@ -241,8 +247,11 @@ class _Builder:
         if r.broader and r.broader in self.ds.of("regions"):
             parent = self.ds.of("regions")[r.broader]
             if parent.level != r.level - 1:
-                self.error(r, "broader", f"broader region {r.broader!r} is level "
-                                         f"{parent.level}, expected {r.level - 1}")
+                self.error(
+                    r,
+                    "broader",
+                    f"broader region {r.broader!r} is level {parent.level}, expected {r.level - 1}",
+                )
         self.provenance(s, r)
 
     def fund(self, r: Fund) -> None:
@@ -383,8 +392,13 @@ class _Builder:
                 label = f"Budget of {self.label(org)} in {r.acronym}"
                 self.g.add((part, KG.partnerBudget, self.budget(iri, p.budget, label)))
             role_name = p.role.replace("-", " ")
-            self.g.add((part, RDFS.label,
-                        Literal(f"{self.label(org)} in {r.acronym} ({role_name})", lang="en")))
+            self.g.add(
+                (
+                    part,
+                    RDFS.label,
+                    Literal(f"{self.label(org)} in {r.acronym} ({role_name})", lang="en"),
+                )
+            )
             self.provenance(part, p)
         for ph in r.phases:
             phase = entity_iri("phase", f"{r.id}--{ph.number}")
@@ -408,8 +422,7 @@ class _Builder:
         self.add(s, SCHEMA.startDate, _date(r.start) if r.start else None)
         self.add(s, SCHEMA.endDate, _date(r.end) if r.end else None)
         if r.duration_days:
-            self.g.add((s, SCHEMA.duration, Literal(f"P{r.duration_days}D",
-                                                    datatype=XSD.duration)))
+            self.g.add((s, SCHEMA.duration, Literal(f"P{r.duration_days}D", datatype=XSD.duration)))
         self.texts(s, KG.plannedTime, r.planned_time)
         if r.status == "announced":
             self.g.add((s, SCHEMA.eventStatus, SCHEMA.EventScheduled))
@@ -419,8 +432,9 @@ class _Builder:
             self.g.add((s, SCHEMA.eventAttendanceMode, SCHEMA.OfflineEventAttendanceMode))
         self.add(s, SCHEMA.location, entity_iri("place", r.venue) if r.venue else None)
         if r.attendees_more_than is not None:
-            self.g.add((s, KG.attendeesMoreThan,
-                        _int(r.attendees_more_than, XSD.nonNegativeInteger)))
+            self.g.add(
+                (s, KG.attendeesMoreThan, _int(r.attendees_more_than, XSD.nonNegativeInteger))
+            )
         self.texts(s, KG.theme, r.theme)
         self.texts(s, DCTERMS.description, r.description)
         self.provenance(s, r)
@@ -432,13 +446,21 @@ class _Builder:
             self.g.add((ep, KG.inEvent, s))
             self.g.add((ep, KG.agent, agent))
             self.add(ep, KG.eventRole, self.concept(p, "event-role", "role", p.role))
-            self.add(ep, KG.onBehalfOf,
-                     entity_iri("organisation", p.on_behalf_of) if p.on_behalf_of else None)
+            self.add(
+                ep,
+                KG.onBehalfOf,
+                entity_iri("organisation", p.on_behalf_of) if p.on_behalf_of else None,
+            )
             for practice in p.presented:
                 self.g.add((ep, KG.presented, entity_iri("practice", practice)))
             self.texts(ep, KG.topic, p.topic)
-            self.g.add((ep, RDFS.label, Literal(
-                f"{self.label(agent)} as {p.role} at {r.name['en']}", lang="en")))
+            self.g.add(
+                (
+                    ep,
+                    RDFS.label,
+                    Literal(f"{self.label(agent)} as {p.role} at {r.name['en']}", lang="en"),
+                )
+            )
             self.provenance(ep, p)
 
     # -- the dataset's own description ----------------------------------------------------------
@@ -447,8 +469,10 @@ class _Builder:
         g, d = self.g, DATASET_IRI
         triples = len(g)
         entities = {s for s in g.subjects() if isinstance(s, URIRef) and s.startswith(BASE)}
-        vocabularies = sorted({_namespace_of(p) for p in g.predicates()}
-                              | {_namespace_of(o) for o in g.objects(None, RDF.type)})
+        vocabularies = sorted(
+            {_namespace_of(p) for p in g.predicates()}
+            | {_namespace_of(o) for o in g.objects(None, RDF.type)}
+        )
         self.typed(d, DCAT.Dataset)
         self.typed(d, VOID.Dataset)
         self.g.add((CURATORS, RDF.type, PROV.Agent))
@@ -456,9 +480,17 @@ class _Builder:
         g.add((d, DCTERMS.title, Literal("kgraph: regional cooperation in Europe", lang="en")))
         g.add((d, DCTERMS.title, Literal("kgraph: współpraca regionalna w Europie", lang="pl")))
         g.add((d, RDFS.label, Literal("kgraph dataset", lang="en")))
-        g.add((d, DCTERMS.description, Literal(
-            "Projects, organisations, people, regions, programmes, budgets and events of "
-            "European regional cooperation, curated from cited source documents.", lang="en")))
+        g.add(
+            (
+                d,
+                DCTERMS.description,
+                Literal(
+                    "Projects, organisations, people, regions, programmes, budgets and events of "
+                    "European regional cooperation, curated from cited source documents.",
+                    lang="en",
+                ),
+            )
+        )
         g.add((d, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
         g.add((d, DCTERMS.conformsTo, URIRef(BASE + "ontology")))
         g.add((d, DCAT_VERSION, Literal(version)))
@@ -467,7 +499,7 @@ class _Builder:
         g.add((d, VOID.uriSpace, Literal(f"{BASE}id/")))
         for ns in vocabularies:
             g.add((d, VOID.vocabulary, URIRef(ns)))
-        for doc in sorted(g.subjects(RDF.type, KG.SourceDocument)):
+        for doc in sorted(g.subjects(RDF.type, KG.SourceDocument), key=str):
             g.add((d, PROV.wasDerivedFrom, doc))
         for name, media_type in sorted(DISTRIBUTIONS.items()):
             dist = entity_iri("dataset", f"kgraph-{name.rsplit('.', 1)[1]}")
@@ -489,10 +521,17 @@ def _namespace_of(iri: Node) -> str:
 def build_graph(dataset: Dataset, ontology: Ontology, *, version: str = "0.0.0") -> Graph:
     """Build the knowledge graph of ``dataset``; raise ``DataErrors`` naming file and line."""
     b = _Builder(dataset, ontology)
+    b.g += ontology.vocabularies  # publish the role and type concepts the data refers to
     steps: Iterable[tuple[str, Any]] = (
-        ("sources", b.source), ("regions", b.region_record), ("funds", b.fund),
-        ("programmes", b.programme), ("organisations", b.organisation), ("people", b.person),
-        ("places", b.place), ("practices", b.practice), ("projects", b.project),
+        ("sources", b.source),
+        ("regions", b.region_record),
+        ("funds", b.fund),
+        ("programmes", b.programme),
+        ("organisations", b.organisation),
+        ("people", b.person),
+        ("places", b.place),
+        ("practices", b.practice),
+        ("projects", b.project),
         ("events", b.event),
     )
     for kind, step in steps:

@@ -72,9 +72,9 @@ class _Namer:
     def compact(self, iri: str) -> str | None:
         """Return ``prefix:local`` when a kgraph prefix fits, else None."""
         for prefix, ns in self._ns:
-            if iri.startswith(ns) and _PN_LOCAL.match(iri[len(ns):]):
+            if iri.startswith(ns) and _PN_LOCAL.match(iri[len(ns) :]):
                 self.used.add(prefix)
-                return f"{prefix}:{iri[len(ns):]}"
+                return f"{prefix}:{iri[len(ns) :]}"
         return None
 
     def iri(self, iri: str) -> str:
@@ -98,9 +98,11 @@ class _Namer:
                 text = f'"{_escape(lex)}"@{term.language}'
             elif dt is None or dt == XSD.string:
                 text = f'"{_escape(lex)}"'
-            elif (dt == XSD.integer and _INTEGER.match(lex)) or (
-                dt == XSD.decimal and _DECIMAL.match(lex)
-            ) or (dt == XSD.boolean and lex in ("true", "false")):
+            elif (
+                (dt == XSD.integer and _INTEGER.match(lex))
+                or (dt == XSD.decimal and _DECIMAL.match(lex))
+                or (dt == XSD.boolean and lex in ("true", "false"))
+            ):
                 text = lex
             else:
                 text = f'"{_escape(lex)}"^^{self.iri(str(dt))}'
@@ -131,7 +133,7 @@ def _sort_key(term: Node) -> tuple[int, str, str]:
     return (2, str(term), "")
 
 
-_PREDICATE_FIRST = {RDF.type: "0", RDFS.label: "1"}
+_PREDICATE_FIRST: dict[Node, str] = {RDF.type: "0", RDFS.label: "1"}
 
 
 def _grouped(graph: Graph) -> list[tuple[Node, list[tuple[Node, list[Node]]]]]:

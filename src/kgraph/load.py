@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kgraph.errors import DataError, DataErrors
-from kgraph.records import KINDS, Ref, SourceInfo, citation_parts
+from kgraph.records import KINDS, Located, Ref, SourceInfo, citation_parts
 
 __all__ = ["Dataset", "load_dataset", "read_yaml"]
 
@@ -60,7 +60,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _LineDict:
             key = str(key)
         if key in result:
             raise _DuplicateKey(
-                "while reading a mapping", node.start_mark, f"key {key!r} repeated",
+                "while reading a mapping",
+                node.start_mark,
+                f"key {key!r} repeated",
                 key_node.start_mark,
             )
         result[key] = loader.construct_object(value_node, deep=True)
@@ -75,6 +77,15 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _LineList:
     return result
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    """A date-like scalar; an impossible date (2019-13-01) stays a string for pydantic to name."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
@@ -86,7 +97,7 @@ def read_yaml(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise DataErrors([DataError(path, 1, "(file)", f"not UTF-8 text: {exc}")]) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -140,7 +151,8 @@ def _attach(model: BaseModel, data: Any, path: Path) -> None:
     if not isinstance(data, _LineDict):
         return
     item_lines = {k: v.item_lines for k, v in data.items() if isinstance(v, _LineList)}
-    model._source = SourceInfo(path, data.line, dict(data.key_lines), item_lines)  # type: ignore[attr-defined]
+    if isinstance(model, Located):
+        model.set_source(SourceInfo(path, data.line, dict(data.key_lines), item_lines))
     for name in type(model).model_fields:
         value, raw = getattr(model, name), data.get(name)
         if isinstance(value, BaseModel):
@@ -151,7 +163,7 @@ def _attach(model: BaseModel, data: Any, path: Path) -> None:
                     _attach(item, raw_item, path)
 
 
-def _validate(model: type[BaseModel], item: Any, path: Path, line: int) -> BaseModel | None:
+def _validate(model: type[Located], item: Any, path: Path, line: int) -> Located:
     """Validate one record; on failure raise ``DataErrors`` for each bad field."""
     try:
         record = model.model_validate(item)
@@ -161,22 +173,27 @@ def _validate(model: type[BaseModel], item: Any, path: Path, line: int) -> BaseM
         where = f" (record {rid!r})" if rid else ""
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
-            bad = f" (got {err['input']!r})" if err["type"] != "missing" and loc else ""
+            shown = err["type"] != "missing" and not isinstance(err["input"], dict | list)
+            bad = f" (got {err['input']!r})" if shown else ""
             errors.append(
-                DataError(path, _line_at(item, loc, line), _field_path(loc),
-                          f"{err['msg']}{bad}{where}")
+                DataError(
+                    path,
+                    _line_at(item, loc, line),
+                    _field_path(loc),
+                    f"{err['msg'].removeprefix('Value error, ')}{bad}{where}",
+                )
             )
         raise DataErrors(errors) from None
     _attach(record, item, path)
     return record
 
 
-def _references(model: BaseModel) -> Iterator[tuple[str, str, str, int]]:
+def _references(model: Located) -> Iterator[tuple[str, str, str, int]]:
     """Yield (field path, target kind, referenced id, line) for every ``Ref`` in ``model``."""
-    info = model._source  # type: ignore[attr-defined]
+    info = model.source
     for name, field_info in type(model).model_fields.items():
         value = getattr(model, name)
-        line = info.line_of(name) if info else 0
+        line = info.line_of(name)
         ref = next((m for m in field_info.metadata if isinstance(m, Ref)), None)
         ref = ref or _inner_ref(field_info.annotation)
         if ref is not None and value is not None:
@@ -184,11 +201,11 @@ def _references(model: BaseModel) -> Iterator[tuple[str, str, str, int]]:
             for i, v in enumerate(values):
                 target = citation_parts(v)[0] if ref.kind == "sources" else v
                 suffix = f"[{i}]" if isinstance(value, list) else ""
-                item_line = info.line_of_item(name, i) if info and suffix else line
+                item_line = info.line_of_item(name, i) if suffix else line
                 yield f"{name}{suffix}", ref.kind, target, item_line
         children = value if isinstance(value, list) else [value]
         for i, child in enumerate(children):
-            if isinstance(child, BaseModel):
+            if isinstance(child, Located):
                 prefix = f"{name}[{i}]" if isinstance(value, list) else name
                 for sub, kind, target, sub_line in _references(child):
                     yield f"{prefix}.{sub}", kind, target, sub_line
@@ -208,9 +225,9 @@ def _inner_ref(annotation: Any) -> Ref | None:
     return None
 
 
-def _nested_duplicates(model: BaseModel, rid: str) -> Iterator[DataError]:
+def _nested_duplicates(model: Located, rid: str) -> Iterator[DataError]:
     """Report two items of one nested list (partners, posts, participants…) with the same key."""
-    info = model._source  # type: ignore[attr-defined]
+    info = model.source
     for name in type(model).model_fields:
         value = getattr(model, name)
         if not (isinstance(value, list) and value and hasattr(value[0], "item_key")):
@@ -218,67 +235,116 @@ def _nested_duplicates(model: BaseModel, rid: str) -> Iterator[DataError]:
         seen: dict[str, int] = {}
         for i, item in enumerate(value):
             key = item.item_key()
-            item_line = item._source.line if item._source else info.line
+            item_line = item.source.line
             if key in seen:
-                yield DataError(info.file, item_line, f"{name}[{i}]",
-                                f"duplicate entry {key!r} in record {rid!r} "
-                                f"(first given as {name}[{seen[key]}])")
+                yield DataError(
+                    info.file,
+                    item_line,
+                    f"{name}[{i}]",
+                    f"duplicate entry {key!r} in record {rid!r} "
+                    f"(first given as {name}[{seen[key]}])",
+                )
             else:
                 seen[key] = i
+
+
+def _check_file_names(data_dir: Path) -> Iterator[DataError]:
+    """Every YAML file in data/ must be ``<kind>.yaml`` for a known kind."""
+    for path in sorted(data_dir.glob("*.y*ml")):
+        if path.suffix == ".yml" or path.stem not in KINDS:
+            yield DataError(
+                path,
+                1,
+                "(file)",
+                f"not a data file name; expected one of: {', '.join(f'{k}.yaml' for k in KINDS)}",
+            )
+
+
+@dataclass
+class _Loading:
+    """State of one load: records so far, errors, and what failed (to avoid cascades)."""
+
+    dataset: Dataset = field(default_factory=Dataset)
+    errors: list[DataError] = field(default_factory=list)
+    first_seen: dict[tuple[str, str], tuple[Path, int]] = field(default_factory=dict)
+    unreadable: set[str] = field(default_factory=set)  # kinds whose file did not parse
+    invalid: set[tuple[str, str]] = field(default_factory=set)  # (kind, id) that failed
+
+    def load_kind(self, kind: str, model: type[Located], path: Path) -> None:
+        """Read and validate one data file."""
+        self.dataset.files.append(path)
+        try:
+            items = read_yaml(path)
+        except DataErrors as exc:
+            self.errors.extend(exc.errors)
+            self.unreadable.add(kind)
+            return
+        if items is None:
+            return
+        if not isinstance(items, _LineList):
+            self.errors.append(DataError(path, 1, "(file)", "expected a list of records"))
+            self.unreadable.add(kind)
+            return
+        for index, item in enumerate(items):
+            try:
+                record = _validate(model, item, path, items.item_lines[index])
+            except DataErrors as exc:
+                self.errors.extend(exc.errors)
+                if isinstance(item, dict):
+                    self.invalid.add((kind, str(item.get(model.id_field, ""))))
+                continue
+            self.add(kind, record)
+
+    def add(self, kind: str, record: Located) -> None:
+        """Keep a valid record unless its id was taken."""
+        key, path = record.key, record.source.file
+        if (kind, key) in self.first_seen:
+            first_path, first_line = self.first_seen[kind, key]
+            self.errors.append(
+                DataError(
+                    path,
+                    record.source.line_of(record.id_field),
+                    record.id_field,
+                    f"duplicate {kind} id {key!r}; first defined at {first_path.name}:{first_line}",
+                )
+            )
+            return
+        self.first_seen[kind, key] = (path, record.source.line)
+        self.dataset.records[kind][key] = record
+        self.errors.extend(_nested_duplicates(record, key))
+
+    def check_references(self) -> None:
+        """Report references to ids that exist nowhere (not to records that failed to load)."""
+        for kind, records in self.dataset.records.items():
+            for rid, record in records.items():
+                for field_path, target_kind, target, line in _references(record):
+                    if (
+                        target in self.dataset.records[target_kind]
+                        or target_kind in self.unreadable
+                        or (target_kind, target) in self.invalid
+                    ):
+                        continue
+                    self.errors.append(
+                        DataError(
+                            record.source.file,
+                            line,
+                            field_path,
+                            f"unknown {target_kind} id {target!r} in {kind} record {rid!r}",
+                        )
+                    )
 
 
 def load_dataset(data_dir: Path) -> Dataset:
     """Read every ``data/<kind>.yaml`` into a ``Dataset``; raise ``DataErrors`` on any problem."""
     if not data_dir.is_dir():
         raise DataErrors([DataError(data_dir, 0, "(folder)", "data folder not found")])
-    dataset, errors = Dataset(), []
-    files = sorted(data_dir.glob("*.yaml")) + sorted(data_dir.glob("*.yml"))
-    for path in files:
-        if path.stem not in KINDS:
-            errors.append(DataError(path, 1, "(file)",
-                                    f"unknown kind {path.stem!r}; expected one of: "
-                                    f"{', '.join(KINDS)}"))
-    first_seen: dict[tuple[str, str], tuple[Path, int]] = {}
+    state = _Loading()
+    state.errors.extend(_check_file_names(data_dir))
     for kind, model in KINDS.items():
         path = data_dir / f"{kind}.yaml"
-        if not path.exists():
-            continue
-        dataset.files.append(path)
-        try:
-            items = read_yaml(path)
-        except DataErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        if items is None:
-            continue
-        if not isinstance(items, list):
-            errors.append(DataError(path, 1, "(file)", "expected a list of records"))
-            continue
-        for index, item in enumerate(items):
-            line = items.item_lines[index] if isinstance(items, _LineList) else 1
-            try:
-                record = _validate(model, item, path, line)
-            except DataErrors as exc:
-                errors.extend(exc.errors)
-                continue
-            key = record.key  # type: ignore[attr-defined]
-            id_field = model.id_field  # type: ignore[attr-defined]
-            if (kind, key) in first_seen:
-                first_path, first_line = first_seen[kind, key]
-                errors.append(DataError(path, record._source.line_of(id_field), id_field,  # type: ignore[attr-defined]
-                                        f"duplicate {kind} id {key!r}; first defined at "
-                                        f"{first_path.name}:{first_line}"))
-                continue
-            first_seen[kind, key] = (path, record._source.line)  # type: ignore[attr-defined]
-            dataset.records[kind][key] = record
-            errors.extend(_nested_duplicates(record, key))
-    for kind, records in dataset.records.items():
-        for rid, record in records.items():
-            for field_path, target_kind, target, line in _references(record):
-                if target not in dataset.records[target_kind]:
-                    errors.append(DataError(record.source.file, line, field_path,
-                                            f"unknown {target_kind} id {target!r} "
-                                            f"in {kind} record {rid!r}"))
-    if errors:
-        raise DataErrors(errors)
-    return dataset
+        if path.exists():
+            state.load_kind(kind, model, path)
+    state.check_references()
+    if state.errors:
+        raise DataErrors(state.errors)
+    return state.dataset

@@ -1,5 +1,8 @@
-"""Read ontology/: the class hierarchy (to type things with their standard superclasses) and
-the SKOS concept schemes (to resolve ``role: lead-partner`` to a concept IRI)."""
+"""Read ontology/: the class hierarchy and the SKOS concept schemes.
+
+The hierarchy types things with their standard superclasses; the schemes resolve a notation such
+as ``role: lead-partner`` to its concept IRI.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ class Ontology:
     """The kgraph ontology and vocabularies, with the lookups the build needs."""
 
     graph: Graph
+    vocabularies: Graph = field(default_factory=Graph)
     files: list[Path] = field(default_factory=list)
     _closure_cache: dict[URIRef, frozenset[URIRef]] = field(
         default_factory=dict, init=False, repr=False
@@ -78,9 +82,11 @@ class Ontology:
         return found
 
 
-def load_ontology(*files: Path) -> Ontology:
-    """Parse the ontology and vocabulary files into one ``Ontology``."""
-    graph = Graph()
-    for path in files:
-        graph.parse(path, format="turtle")
-    return Ontology(graph=graph, files=list(files))
+def load_ontology(ontology_file: Path, vocabularies_file: Path) -> Ontology:
+    """Parse the ontology and the SKOS vocabularies; lookups see both."""
+    vocabularies = Graph().parse(vocabularies_file, format="turtle")
+    graph = Graph().parse(ontology_file, format="turtle")
+    graph += vocabularies
+    return Ontology(
+        graph=graph, vocabularies=vocabularies, files=[ontology_file, vocabularies_file]
+    )

@@ -12,7 +12,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "KINDS",
@@ -20,6 +28,7 @@ __all__ = [
     "Event",
     "EventRole",
     "Fund",
+    "Located",
     "Organisation",
     "Partner",
     "Person",
@@ -101,11 +110,21 @@ class SourceInfo:
         return lines[index] if index < len(lines) else self.line_of(field)
 
 
-class _Located(BaseModel):
+class Located(BaseModel):
     """A model that remembers where in data/ it was read."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    id_field: ClassVar[str] = "id"
     _source: SourceInfo | None = PrivateAttr(default=None)
+
+    @property
+    def key(self) -> str:
+        """The record's identifier (the value of its ``id_field``)."""
+        return str(getattr(self, self.id_field))
+
+    def set_source(self, source: SourceInfo) -> None:
+        """Remember where this record was read (called by ``load``)."""
+        self._source = source
 
     @property
     def source(self) -> SourceInfo:
@@ -115,7 +134,7 @@ class _Located(BaseModel):
         return self._source
 
 
-class Statement(_Located):
+class Statement(Located):
     """Something stated about the world, with the documents stating it (or a curator's note)."""
 
     cites: list[Citation] = Field(default_factory=list)
@@ -137,16 +156,10 @@ class Statement(_Located):
 class Record(Statement):
     """A top-level record with an id, unique within its kind."""
 
-    id_field: ClassVar[str] = "id"
     id: Slug
 
-    @property
-    def key(self) -> str:
-        """The record's id."""
-        return str(getattr(self, self.id_field))
 
-
-class Source(_Located):
+class Source(Located):
     """A source document (one of the articles in shared/seeds/)."""
 
     id_field: ClassVar[str] = "file"
@@ -172,7 +185,7 @@ class Source(_Located):
 class Region(Record):
     """A NUTS region or a country (NUTS level 0)."""
 
-    id: Annotated[str, Field(pattern=NUTS)]  # type: ignore[assignment]
+    id: Annotated[str, Field(pattern=NUTS)]
     level: Annotated[int, Field(ge=0, le=3)]
     name: LangText
     broader: RegionRef | None = None
@@ -248,12 +261,12 @@ class Budget(Statement):
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     approximate: bool = False
 
-    @model_validator(mode="before")
+    @field_validator("amount", mode="before")
     @classmethod
-    def _amount_not_bool(cls, data: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("amount"), bool):
-            raise ValueError("amount: a number is required, not a yes/no value")
-        return data
+    def _amount_not_bool(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("a number is required, not a yes/no value")
+        return value
 
 
 class Partner(Statement):
@@ -360,7 +373,7 @@ class Event(Record):
 
 
 #: data/ file stem -> record model; the order is the order of loading and of building.
-KINDS: dict[str, type[_Located]] = {
+KINDS: dict[str, type[Located]] = {
     "sources": Source,
     "regions": Region,
     "funds": Fund,

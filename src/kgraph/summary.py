@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from kgraph.namespaces import KG
@@ -34,8 +34,8 @@ class Summary:
         return [(k.replace("_", " "), v) for k, v in asdict(self).items()]
 
 
-def _count(graph: Graph, cls: object) -> int:
-    return sum(1 for _ in graph.subjects(RDF.type, cls))  # type: ignore[arg-type]
+def _count(graph: Graph, cls: URIRef) -> int:
+    return len(set(graph.subjects(RDF.type, cls)))
 
 
 def summarize(graph: Graph, ontology: Ontology) -> Summary:

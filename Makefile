@@ -1,0 +1,52 @@
+# kgraph: `make demo` builds everything and says where it went; `make test` runs every check.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := help
+MAKEFLAGS += --warn-undefined-variables --no-builtin-rules
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: help install demo build test lint format typecheck clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+install: $(STAMP) ## Create .venv and install kgraph with its dev tools
+
+build: install ## Build dist/kgraph.{ttl,nt,jsonld} from data/
+	$(BIN)/kgraph build
+
+demo: build ## Build and export the graph, then say where the results are
+	@echo
+	@echo "Results:"
+	@echo "  Turtle      $(CURDIR)/dist/kgraph.ttl"
+	@echo "  N-Triples   $(CURDIR)/dist/kgraph.nt"
+	@echo "  JSON-LD     $(CURDIR)/dist/kgraph.jsonld"
+	@echo "  Ontology    $(CURDIR)/ontology/kgraph.ttl (+ vocabularies.ttl)"
+
+lint: install ## ruff lint and format check
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+format: install ## Reformat the code with ruff
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+typecheck: install ## mypy, strict
+	$(BIN)/mypy
+
+test: lint typecheck ## Lint, type-check and run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean: ## Remove dist/ and caches (keeps .venv)
+	rm -rf dist .pytest_cache .mypy_cache .ruff_cache .hypothesis
