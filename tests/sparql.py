@@ -6,19 +6,21 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib.query import ResultRow
+from rdflib.term import Identifier, Node
 
 from kgraph.namespaces import PREFIXES
 
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
-def rdflib_rows(graph: Graph, query: str, **bindings: Node) -> list[dict[str, str]]:
+def rdflib_rows(graph: Graph, query: str, **bindings: Identifier) -> list[dict[str, str]]:
     """Run ``query`` on rdflib with values bound as RDF terms; rows as {var: str(value)}."""
     result = graph.query(PROLOGUE + query, initBindings=bindings)
     rows = []
     for row in result:
-        rows.append({str(v): str(row[v]) for v in result.vars if row[v] is not None})  # type: ignore[index]
+        assert isinstance(row, ResultRow), "only SELECT queries give rows"
+        rows.append({str(v): str(row[v]) for v in result.vars or [] if row[v] is not None})
     return rows
 
 
@@ -39,6 +41,7 @@ def oxigraph_rows(turtle: Path, query: str, **bindings: Node) -> list[dict[str, 
     store = ox.Store()
     store.load(path=str(turtle), format=ox.RdfFormat.TURTLE)
     solutions = store.query(PROLOGUE + query + values_clause(bindings))
+    assert isinstance(solutions, ox.QuerySolutions), "only SELECT queries give rows"
     names = [v.value for v in solutions.variables]
     rows = []
     for sol in solutions:

@@ -11,6 +11,7 @@ from collections import defaultdict
 import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
+from rdflib.term import Identifier
 
 from kgraph.export import RdfFormat
 from kgraph.namespaces import entity_iri
@@ -25,7 +26,9 @@ A003 = "003_fd6e6c184f475a29.txt"
 ENGINES = ["rdflib", "pyoxigraph"]
 
 
-def _rows(engine: str, built: BuildResult, published: Graph, query: str, **bind):  # type: ignore[no-untyped-def]
+def _rows(
+    engine: str, built: BuildResult, published: Graph, query: str, **bind: Identifier
+) -> list[dict[str, str]]:
     if engine == "rdflib":
         return rdflib_rows(published, query, **bind)
     return oxigraph_rows(built.written[RdfFormat.TURTLE], query, **bind)

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kgraph.cli import app
+from kgraph.paths import ProjectPaths
 
 runner = CliRunner()
 
@@ -154,7 +155,7 @@ CASES = {
 
 
 @pytest.fixture
-def good_dist(tmp_path: Path, paths) -> Path:  # type: ignore[no-untyped-def]
+def good_dist(tmp_path: Path, paths: ProjectPaths) -> Path:
     """A dist/ holding a previous good build."""
     dist = tmp_path / "dist"
     result = runner.invoke(app, ["build", "--data", str(paths.data), "--out", str(dist)])
@@ -178,7 +179,8 @@ def test_bad_input_names_file_line_field_and_leaves_dist_untouched(
     output = " ".join(result.output.split())  # undo the console's line wrapping
     expected_prefix = f"{case.file}:{line}: {case.field}: {case.message}"
     assert expected_prefix in output, output
-    assert "nothing in" in output and "was changed" in output
+    assert "nothing in" in output
+    assert "was changed" in output
     assert _snapshot(good_dist) == before  # same bytes, same mtimes, no temporary files left
 
 

@@ -1,10 +1,11 @@
 """Stage 2: turn curated records into an rdflib Graph, purely and deterministically.
 
-The SKOS vocabularies of ontology/ are published with the data, so role and type concepts have
-their labels in the same file. Every thing gets a stable IRI ``https://w3id.org/kgraph/id/{kind}/{slug}`` (no blank nodes); every
-partnership, post, event part and budget carries ``prov:wasDerivedFrom`` its source documents and
-``kg:citesPassage`` the paragraphs; things are typed with their standard superclasses from the
-ontology, so ``?x a org:Organization`` works without a reasoner.
+Every thing gets a stable IRI ``https://w3id.org/kgraph/id/{kind}/{slug}`` (no blank nodes).
+Every partnership, post, part in an event and budget carries ``prov:wasDerivedFrom`` its source
+documents and ``kg:citesPassage`` the paragraphs. Things are typed with their standard
+superclasses from the ontology, so ``?x a org:Organization`` works without a reasoner. The SKOS
+vocabularies of ontology/ are published with the data, so role and type concepts have their
+labels in the same file.
 """
 
 from __future__ import annotations
@@ -105,8 +106,13 @@ def _date(value: date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
-def _int(value: int, datatype: URIRef = XSD.integer) -> Literal:
-    return Literal(str(value), datatype=datatype)
+def _int(value: int) -> Literal:
+    """An xsd:integer.
+
+    Derived types (positiveInteger…) are avoided: Oxigraph stores them as xsd:integer, and a
+    published literal must read the same in every store.
+    """
+    return Literal(str(value), datatype=XSD.integer)
 
 
 def _money(value: Decimal) -> Literal:
@@ -188,7 +194,7 @@ class _Builder:
             if (passage, RDF.type, KG.SourcePassage) not in self.g:
                 self.typed(passage, KG.SourcePassage)
                 self.g.add((passage, DCTERMS.isPartOf, doc))
-                self.g.add((passage, KG.paragraph, _int(para, XSD.positiveInteger)))
+                self.g.add((passage, KG.paragraph, _int(para)))
                 self.g.add((passage, RDFS.label, Literal(f"{file}, paragraph {para}", lang="en")))
         if not statement.cites:
             self.g.add((s, PROV.wasAttributedTo, CURATORS))
@@ -404,7 +410,7 @@ class _Builder:
             phase = entity_iri("phase", f"{r.id}--{ph.number}")
             self.typed(phase, KG.Phase)
             self.g.add((phase, KG.phaseOf, s))
-            self.g.add((phase, KG.phaseNumber, _int(ph.number, XSD.positiveInteger)))
+            self.g.add((phase, KG.phaseNumber, _int(ph.number)))
             self.texts(phase, RDFS.label, ph.name)
             self.texts(phase, DCTERMS.description, ph.description)
             self.g.add((phase, SCHEMA.startDate, _date(ph.start)))
@@ -432,9 +438,7 @@ class _Builder:
             self.g.add((s, SCHEMA.eventAttendanceMode, SCHEMA.OfflineEventAttendanceMode))
         self.add(s, SCHEMA.location, entity_iri("place", r.venue) if r.venue else None)
         if r.attendees_more_than is not None:
-            self.g.add(
-                (s, KG.attendeesMoreThan, _int(r.attendees_more_than, XSD.nonNegativeInteger))
-            )
+            self.g.add((s, KG.attendeesMoreThan, _int(r.attendees_more_than)))
         self.texts(s, KG.theme, r.theme)
         self.texts(s, DCTERMS.description, r.description)
         self.provenance(s, r)

@@ -64,14 +64,14 @@ def build_cmd(data: DataOpt = None, ontology: OntologyOpt = None, out_dir: OutOp
 
 @app.command("stats")
 def stats_cmd(data: DataOpt = None, ontology: OntologyOpt = None) -> None:
-    """Build the graph in memory (writing nothing) and print what it holds."""
+    """Build the graph in memory (writing nothing) and print what it holds, as TSV."""
     paths = default_paths(data=data, ontology=ontology)
     try:
         _, onto, graph = build(paths)
     except DataErrors as exc:
         raise _fail_on_data_errors(exc) from None
     for label, count in summarize(graph, onto).rows():
-        out.print(f"{label}\t{count}", highlight=False)
+        typer.echo(f"{label}\t{count}")
 
 
 @app.command("version")

@@ -230,11 +230,11 @@ def write_atomically(files: Mapping[Path, bytes]) -> list[Path]:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temps.append((tmp, target))
             with tmp.open("wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            temps.append((tmp, target))
     except BaseException:
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)
