@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from kgraph.build import CURATORS, DATASET_IRI
+from kgraph.describe import CURATORS, DATASET_IRI
 from kgraph.load import Dataset, read_yaml
 from kgraph.namespaces import DCAT, ID, KG, VOID, entity_iri
 from kgraph.pipeline import BuildResult

@@ -18,12 +18,11 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kgraph.describe import CURATORS, describe_dataset
 from kgraph.errors import DataError, DataErrors
 from kgraph.load import Dataset
 from kgraph.namespaces import (
-    BASE,
     DC,
-    DCAT,
     DCTERMS,
     FOAF,
     KG,
@@ -33,7 +32,6 @@ from kgraph.namespaces import (
     RDFS,
     SCHEMA,
     SKOS,
-    VOID,
     XSD,
     bind_prefixes,
     entity_iri,
@@ -55,21 +53,12 @@ from kgraph.records import (
     citation_parts,
 )
 
-__all__ = ["DATASET_IRI", "DISTRIBUTIONS", "build_graph"]
+__all__ = ["CURATORS", "build_graph"]
 
-DATASET_IRI = entity_iri("dataset", "kgraph")
-CURATORS = entity_iri("agent", "curators")
-DCAT_VERSION = URIRef(str(DCAT) + "version")  # DCAT 3; missing from rdflib's closed DCAT
 NUTS_CODE = "http://data.europa.eu/nuts/code/"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 LANGUAGES = {"pl": "POL", "en": "ENG", "de": "DEU", "fi": "FIN", "fr": "FRA", "es": "SPA"}
-#: file name in dist/ -> media type; described in the dataset's DCAT/VoID record.
-DISTRIBUTIONS = {
-    "kgraph.ttl": "text/turtle",
-    "kgraph.nt": "application/n-triples",
-    "kgraph.jsonld": "application/ld+json",
-}
 
 #: Which property a field name stands for, so ``curator_added: [region]`` can be stated in RDF.
 FIELD_PROPERTY: dict[str, URIRef] = {
@@ -467,60 +456,6 @@ class _Builder:
             )
             self.provenance(ep, p)
 
-    # -- the dataset's own description ----------------------------------------------------------
-    def describe_dataset(self, version: str) -> None:
-        """Add a DCAT/VoID description of the data (counts exclude the description itself)."""
-        g, d = self.g, DATASET_IRI
-        triples = len(g)
-        entities = {s for s in g.subjects() if isinstance(s, URIRef) and s.startswith(BASE)}
-        vocabularies = sorted(
-            {_namespace_of(p) for p in g.predicates()}
-            | {_namespace_of(o) for o in g.objects(None, RDF.type)}
-        )
-        self.typed(d, DCAT.Dataset)
-        self.typed(d, VOID.Dataset)
-        self.g.add((CURATORS, RDF.type, PROV.Agent))
-        self.g.add((CURATORS, RDFS.label, Literal("kgraph curators", lang="en")))
-        g.add((d, DCTERMS.title, Literal("kgraph: regional cooperation in Europe", lang="en")))
-        g.add((d, DCTERMS.title, Literal("kgraph: współpraca regionalna w Europie", lang="pl")))
-        g.add((d, RDFS.label, Literal("kgraph dataset", lang="en")))
-        g.add(
-            (
-                d,
-                DCTERMS.description,
-                Literal(
-                    "Projects, organisations, people, regions, programmes, budgets and events of "
-                    "European regional cooperation, curated from cited source documents.",
-                    lang="en",
-                ),
-            )
-        )
-        g.add((d, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
-        g.add((d, DCTERMS.conformsTo, URIRef(BASE + "ontology")))
-        g.add((d, DCAT_VERSION, Literal(version)))
-        g.add((d, VOID.triples, _int(triples)))
-        g.add((d, VOID.entities, _int(len(entities))))
-        g.add((d, VOID.uriSpace, Literal(f"{BASE}id/")))
-        for ns in vocabularies:
-            g.add((d, VOID.vocabulary, URIRef(ns)))
-        for doc in sorted(g.subjects(RDF.type, KG.SourceDocument), key=str):
-            g.add((d, PROV.wasDerivedFrom, doc))
-        for name, media_type in sorted(DISTRIBUTIONS.items()):
-            dist = entity_iri("dataset", f"kgraph-{name.rsplit('.', 1)[1]}")
-            url = URIRef(f"{BASE}dist/{name}")
-            self.typed(dist, DCAT.Distribution)
-            g.add((dist, RDFS.label, Literal(f"kgraph dataset as {name}", lang="en")))
-            g.add((dist, DCAT.downloadURL, url))
-            g.add((dist, DCTERMS.format, Literal(media_type)))
-            g.add((d, DCAT.distribution, dist))
-            g.add((d, VOID.dataDump, url))
-
-
-def _namespace_of(iri: Node) -> str:
-    text = str(iri)
-    cut = max(text.rfind("#"), text.rfind("/"))
-    return text[: cut + 1]
-
 
 def build_graph(dataset: Dataset, ontology: Ontology, *, version: str = "0.0.0") -> Graph:
     """Build the knowledge graph of ``dataset``; raise ``DataErrors`` naming file and line."""
@@ -543,5 +478,5 @@ def build_graph(dataset: Dataset, ontology: Ontology, *, version: str = "0.0.0")
             step(record)
     if b.errors:
         raise DataErrors(b.errors)
-    b.describe_dataset(version)
+    describe_dataset(b.g, version=version)
     return b.g
