@@ -145,6 +145,12 @@ CASES = {
             d / "places.yaml", "cites: [004_15ee2b0af3880310.txt#p4]", "cites: [999_missing.txt#p4]"
         ),
     ),
+    "country-that-is-a-region": Case(
+        "organisations.yaml",
+        "country",
+        "'PL84' is a level-2 region, not a country (level 0)",
+        lambda d: _replace_first(d / "organisations.yaml", "  country: PL", "  country: PL84"),
+    ),
     "no-provenance": Case(
         "places.yaml",
         "(record)",

@@ -49,10 +49,6 @@ class Ontology:
             self._closure_cache[cls] = frozenset(seen)
         return self._closure_cache[cls]
 
-    def is_class(self, cls: URIRef) -> bool:
-        """Tell whether ``cls`` is declared as an owl:Class."""
-        return (cls, RDF.type, OWL.Class) in self.graph
-
     @cached_property
     def organisation_types(self) -> dict[str, URIRef]:
         """Map local name -> class for every declared kg: subclass of kg:Organisation."""

@@ -1,4 +1,4 @@
-"""Where the project's folders are: ontology/, data/, dist/ and the shared seed articles."""
+"""Where the project's folders are: ontology/, data/ and dist/."""
 
 from __future__ import annotations
 
@@ -35,11 +35,6 @@ class ProjectPaths:
     def vocabularies_file(self) -> Path:
         """The SKOS concept schemes (roles, event types) in Turtle."""
         return self.ontology / "vocabularies.ttl"
-
-    @property
-    def seeds(self) -> Path:
-        """The shared folder of source articles, beside the checkout (may be absent)."""
-        return self.root.parent / "shared" / "seeds"
 
 
 def default_paths(
