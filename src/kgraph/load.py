@@ -266,7 +266,6 @@ class _Loading:
 
     dataset: Dataset = field(default_factory=Dataset)
     errors: list[DataError] = field(default_factory=list)
-    first_seen: dict[tuple[str, str], tuple[Path, int]] = field(default_factory=dict)
     unreadable: set[str] = field(default_factory=set)  # kinds whose file did not parse
     invalid: set[tuple[str, str]] = field(default_factory=set)  # (kind, id) that failed
 
@@ -297,19 +296,19 @@ class _Loading:
 
     def add(self, kind: str, record: Located) -> None:
         """Keep a valid record unless its id was taken."""
-        key, path = record.key, record.source.file
-        if (kind, key) in self.first_seen:
-            first_path, first_line = self.first_seen[kind, key]
+        key = record.key
+        first = self.dataset.records[kind].get(key)
+        if first is not None:
             self.errors.append(
                 DataError(
-                    path,
+                    record.source.file,
                     record.source.line_of(record.id_field),
                     record.id_field,
-                    f"duplicate {kind} id {key!r}; first defined at {first_path.name}:{first_line}",
+                    f"duplicate {kind} id {key!r}; first defined at "
+                    f"{first.source.file.name}:{first.source.line}",
                 )
             )
             return
-        self.first_seen[kind, key] = (path, record.source.line)
         self.dataset.records[kind][key] = record
         self.errors.extend(_nested_duplicates(record, key))
 
