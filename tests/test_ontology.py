@@ -5,14 +5,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kgraph.namespaces import BASE, EURIO, ID, KG, VOCAB
 from kgraph.pipeline import BuildResult
 from tests.conftest import REALDATA, needs_realdata
 
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
-PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +21,6 @@ def onto(built: BuildResult) -> Graph:
 
 def _kg_terms(g: Graph) -> set[URIRef]:
     return {s for s in g.subjects() if isinstance(s, URIRef) and s.startswith(str(KG))}
-
-
-def _declared_properties(g: Graph) -> set[URIRef]:
-    return {p for t in PROPERTY_TYPES for p in g.subjects(RDF.type, t) if isinstance(p, URIRef)}
 
 
 @pytest.mark.parametrize("name", ["kgraph.ttl", "vocabularies.ttl"])
@@ -48,22 +43,21 @@ def test_every_kg_term_has_english_and_polish_labels_and_a_definition(onto):
     assert missing == []
 
 
-def test_every_kg_term_is_declared_as_a_class_or_property(onto):
-    declared = set(onto.subjects(RDF.type, OWL.Class)) | _declared_properties(onto)
+def test_every_kg_term_is_declared_as_a_class_or_property(built: BuildResult, onto):
+    declared = built.ontology.classes | built.ontology.properties
     referenced = {t for triple in onto for t in triple if isinstance(t, URIRef)}
     kg_referenced = {t for t in referenced if t.startswith(str(KG))}
     assert kg_referenced - declared == set()
 
 
-def test_every_class_used_in_the_data_is_declared(graph, onto):
+def test_every_class_used_in_the_data_is_declared(graph, built: BuildResult):
     used = {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef)}
-    declared = set(onto.subjects(RDF.type, OWL.Class))
-    assert used - declared == set()
+    assert used - built.ontology.classes == set()
 
 
-def test_every_property_used_in_the_data_is_declared(graph, onto):
+def test_every_property_used_in_the_data_is_declared(graph, built: BuildResult):
     used = {p for p in graph.predicates() if p != RDF.type}
-    assert used - _declared_properties(onto) == set()
+    assert used - built.ontology.properties == set()
 
 
 def _types(graph: Graph, node: URIRef) -> set[URIRef]:
@@ -102,11 +96,11 @@ def test_the_data_respects_every_declared_range(graph, onto):
     assert checked > 300
 
 
-def test_every_kg_class_is_aligned_to_a_standard_vocabulary(onto):
+def test_every_kg_class_is_aligned_to_a_standard_vocabulary(built: BuildResult, onto):
     """Each class reaches a standard class through subclass links or says how it relates."""
     standard = ("http://www.w3.org/ns/", "http://xmlns.com/foaf/", "http://schema.org/", str(EURIO))
     unaligned = []
-    for cls in sorted(set(onto.subjects(RDF.type, OWL.Class)) & _kg_terms(onto)):
+    for cls in sorted(built.ontology.classes & _kg_terms(onto)):
         supers = {str(c) for c in onto.transitive_objects(cls, RDFS.subClassOf)}
         mapped = {
             str(o) for p in (SKOS.closeMatch, SKOS.relatedMatch) for o in onto.objects(cls, p)

@@ -50,14 +50,27 @@ class Ontology:
         return self._closure_cache[cls]
 
     @cached_property
+    def classes(self) -> frozenset[URIRef]:
+        """Every class declared (owl:Class), kg: and reused external ones alike."""
+        return frozenset(
+            c for c in self.graph.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)
+        )
+
+    @cached_property
+    def properties(self) -> frozenset[URIRef]:
+        """Every property declared as object, datatype, annotation or plain RDF property."""
+        kinds = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+        return frozenset(
+            p for k in kinds for p in self.graph.subjects(RDF.type, k) if isinstance(p, URIRef)
+        )
+
+    @cached_property
     def organisation_types(self) -> dict[str, URIRef]:
         """Map local name -> class for every declared kg: subclass of kg:Organisation."""
         return {
             str(cls).removeprefix(str(KG)): cls
-            for cls in self.graph.subjects(RDF.type, OWL.Class)
-            if isinstance(cls, URIRef)
-            and str(cls).startswith(str(KG))
-            and KG.Organisation in self.superclasses(cls)
+            for cls in self.classes
+            if str(cls).startswith(str(KG)) and KG.Organisation in self.superclasses(cls)
         }
 
     def concept(self, scheme: str, notation: str) -> URIRef | None:

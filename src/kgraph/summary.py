@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import RDF
 
 from kgraph.namespaces import KG
 from kgraph.ontology import Ontology
@@ -40,15 +40,8 @@ def _count(graph: Graph, cls: URIRef) -> int:
 
 def summarize(graph: Graph, ontology: Ontology) -> Summary:
     """Count the things in ``graph`` and the kg: terms declared in ``ontology``."""
-    onto = ontology.graph
-    kg = str(KG)
-    classes = {c for c in onto.subjects(RDF.type, OWL.Class) if str(c).startswith(kg)}
-    props = {
-        p
-        for t in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
-        for p in onto.subjects(RDF.type, t)
-        if str(p).startswith(kg)
-    }
+    classes = [c for c in ontology.classes if str(c).startswith(str(KG))]
+    props = [p for p in ontology.properties if str(p).startswith(str(KG))]
     return Summary(
         triples=len(graph),
         ontology_classes=len(classes),
