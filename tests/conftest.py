@@ -33,7 +33,13 @@ def built(tmp_path_factory: pytest.TempPathFactory, paths: ProjectPaths) -> Buil
     """The curated data, built and written to a temporary dist/ once per session."""
     dist = tmp_path_factory.mktemp("dist")
     return build_and_write(
-        ProjectPaths(root=paths.root, data=paths.data, ontology=paths.ontology, dist=dist)
+        ProjectPaths(
+            root=paths.root,
+            data=paths.data,
+            ontology=paths.ontology,
+            dist=dist,
+            shapes=paths.shapes,
+        )
     )
 
 

@@ -11,8 +11,10 @@ labels in the same file.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -47,13 +49,14 @@ from kgraph.records import (
     Practice,
     Programme,
     Project,
+    Record,
     Region,
     Source,
     Statement,
     citation_parts,
 )
 
-__all__ = ["CURATORS", "build_graph"]
+__all__ = ["CURATORS", "Built", "Origin", "build_graph", "build_located"]
 
 NUTS_CODE = "http://data.europa.eu/nuts/code/"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
@@ -91,6 +94,34 @@ FIELD_PROPERTY: dict[str, URIRef] = {
 }
 
 
+_NESTED_NAMES = {"EventRole": "part", "Post": "post", "Partner": "partner", "Phase": "phase"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the statements about one IRI were curated: file, line, record and field lines."""
+
+    file: Path
+    line: int
+    record: str
+    field_lines: Mapping[str, int] = field(default_factory=dict)
+
+    def line_of(self, *fields: str) -> int:
+        """Return the line of the first of ``fields`` present, else the record's line."""
+        for name in fields:
+            if name in self.field_lines:
+                return self.field_lines[name]
+        return self.line
+
+
+@dataclass(frozen=True)
+class Built:
+    """A built graph and, for every IRI minted from data/, where it was curated."""
+
+    graph: Graph
+    origins: Mapping[URIRef, Origin]
+
+
 def _date(value: date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
@@ -117,6 +148,8 @@ class _Builder:
         self.ds, self.onto = dataset, ontology
         self.g = bind_prefixes(Graph())
         self.errors: list[DataError] = []
+        self.origins: dict[URIRef, Origin] = {}
+        self.record = ""  # the top-level record being built, for naming nested statements
 
     # -- small helpers -------------------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o: Node | None) -> None:
@@ -172,8 +205,23 @@ class _Builder:
                 f"{code!r} is a level-{regions[code].level} region, not a country (level 0)",
             )
 
+    def locate(self, s: URIRef, record: Any, name: str | None = None) -> None:
+        """Remember that ``s`` was curated in ``record`` (file, line, field lines)."""
+        if s in self.origins:
+            return
+        info = record.source
+        if name is None:
+            name = self.record
+            noun = _NESTED_NAMES.get(type(record).__name__, type(record).__name__.lower())
+            if hasattr(record, "item_key"):
+                name = f"{name}: {noun} {record.item_key()}"
+            elif not isinstance(record, Record | Source):
+                name = f"{name}: {noun}"
+        self.origins[s] = Origin(info.file, info.line, name, dict(info.key_lines))
+
     def provenance(self, s: URIRef, statement: Statement) -> None:
         """State where ``s`` comes from: cited paragraphs, or the curators and their note."""
+        self.locate(s, statement)
         for citation in statement.cites:
             file, para = citation_parts(citation)
             doc = entity_iri("source", file.removesuffix(".txt"))
@@ -181,6 +229,9 @@ class _Builder:
             self.g.add((s, PROV.wasDerivedFrom, doc))
             self.g.add((s, KG.citesPassage, passage))
             if (passage, RDF.type, KG.SourcePassage) not in self.g:
+                sources = self.ds.of("sources")
+                if file in sources:
+                    self.locate(passage, sources[file], f"{file}, paragraph {para}")
                 self.typed(passage, KG.SourcePassage)
                 self.g.add((passage, DCTERMS.isPartOf, doc))
                 self.g.add((passage, KG.paragraph, _int(para)))
@@ -189,12 +240,16 @@ class _Builder:
             self.g.add((s, PROV.wasAttributedTo, CURATORS))
         if statement.curator_note:
             self.g.add((s, KG.curatorNote, Literal(statement.curator_note, lang="en")))
-        for field in statement.curator_added:
-            prop = FIELD_PROPERTY.get(field)
-            if prop is None:
-                self.error(statement, "curator_added", f"field {field!r} cannot be marked")
-            else:
-                self.g.add((s, KG.curatorAddedProperty, prop))
+        for key, marker in (
+            ("curator_added", KG.curatorAddedProperty),
+            ("unstated", KG.unstatedProperty),
+        ):
+            for name in getattr(statement, key):
+                prop = FIELD_PROPERTY.get(name)
+                if prop is None:
+                    self.error(statement, key, f"field {name!r} cannot be marked")
+                else:
+                    self.g.add((s, marker, prop))
 
     def label(self, iri: URIRef) -> str:
         """Return the English label already given to ``iri`` (for labels of n-ary nodes)."""
@@ -207,6 +262,7 @@ class _Builder:
     def source(self, r: Source) -> None:
         """A source document."""
         s = entity_iri("source", r.slug)
+        self.locate(s, r)
         self.typed(s, KG.SourceDocument)
         self.g.add((s, KG.fileName, Literal(r.file)))
         self.texts(s, DCTERMS.title, r.title)
@@ -459,6 +515,11 @@ class _Builder:
 
 def build_graph(dataset: Dataset, ontology: Ontology, *, version: str = "0.0.0") -> Graph:
     """Build the knowledge graph of ``dataset``; raise ``DataErrors`` naming file and line."""
+    return build_located(dataset, ontology, version=version).graph
+
+
+def build_located(dataset: Dataset, ontology: Ontology, *, version: str = "0.0.0") -> Built:
+    """Build the graph and note where each minted IRI was curated (for validation reports)."""
     b = _Builder(dataset, ontology)
     b.g += ontology.vocabularies  # publish the role and type concepts the data refers to
     steps: Iterable[tuple[str, Any]] = (
@@ -475,8 +536,9 @@ def build_graph(dataset: Dataset, ontology: Ontology, *, version: str = "0.0.0")
     )
     for kind, step in steps:
         for record in dataset.of(kind).values():
+            b.record = record.key
             step(record)
     if b.errors:
         raise DataErrors(b.errors)
     describe_dataset(b.g, version=version)
-    return b.g
+    return Built(b.g, b.origins)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
 
 __all__ = [
     "BASE",
@@ -21,6 +21,8 @@ __all__ = [
     "RDF",
     "RDFS",
     "SCHEMA",
+    "SH",
+    "SHAPES",
     "SKOS",
     "TIME",
     "VANN",
@@ -40,6 +42,7 @@ SCHEMA = Namespace("http://schema.org/")
 DC = Namespace("http://purl.org/dc/elements/1.1/")
 TIME = Namespace("http://www.w3.org/2006/time#")
 VANN = Namespace("http://purl.org/vocab/vann/")
+SHAPES = Namespace(BASE + "shapes#")
 
 #: Kinds of things kgraph mints IRIs for: ``{BASE}id/{kind}/{slug}``; each gets its own prefix,
 #: so Turtle shows ``project:next2met`` rather than a full IRI.
@@ -72,6 +75,7 @@ PREFIXES: dict[str, str] = {
     "eventtype": f"{VOCAB}event-type/",
     "postrole": f"{VOCAB}post-role/",
     "kgvocab": str(VOCAB),
+    "kgsh": str(SHAPES),
     "dc": str(DC),
     "dcat": str(DCAT),
     "dcterms": str(DCTERMS),
@@ -83,6 +87,7 @@ PREFIXES: dict[str, str] = {
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "schema": str(SCHEMA),
+    "sh": str(SH),
     "skos": str(SKOS),
     "time": str(TIME),
     "vann": str(VANN),

@@ -1,4 +1,4 @@
-"""Where the project's folders are: ontology/, data/ and dist/."""
+"""Where the project's folders are: ontology/, data/, shapes/ and dist/."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class ProjectPaths:
     data: Path
     ontology: Path
     dist: Path
+    shapes: Path
 
     @property
     def ontology_file(self) -> Path:
@@ -38,7 +39,11 @@ class ProjectPaths:
 
 
 def default_paths(
-    *, data: Path | None = None, ontology: Path | None = None, dist: Path | None = None
+    *,
+    data: Path | None = None,
+    ontology: Path | None = None,
+    dist: Path | None = None,
+    shapes: Path | None = None,
 ) -> ProjectPaths:
     """Return the project's folders, each overridable."""
     root = _repo_root()
@@ -47,4 +52,5 @@ def default_paths(
         data=(data or root / "data").resolve(),
         ontology=(ontology or root / "ontology").resolve(),
         dist=(dist or root / "dist").resolve(),
+        shapes=(shapes or root / "shapes").resolve(),
     )

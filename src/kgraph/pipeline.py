@@ -1,6 +1,7 @@
-"""Run the stages in order: data/ → records → graph → files in dist/.
+"""Run the stages in order: data/ → records → graph → SHACL check → files in dist/.
 
-Nothing in dist/ is written unless every stage before the write succeeded.
+Nothing in dist/ is written unless every stage before the write succeeded, and a graph with
+SHACL violations is not published unless the caller allows it.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ from pathlib import Path
 from rdflib import Graph
 
 from kgraph import __version__
-from kgraph.build import build_graph
+from kgraph.build import Built, build_located
 from kgraph.export import RdfFormat, write_graph
 from kgraph.load import Dataset, load_dataset
 from kgraph.ontology import Ontology, load_ontology
 from kgraph.paths import ProjectPaths
 from kgraph.summary import Summary, summarize
+from kgraph.validate import Report, load_shapes, validate
 
-__all__ = ["BuildResult", "build", "build_and_write"]
+__all__ = ["BuildResult", "InvalidGraph", "build", "build_and_write", "check"]
 
 
 @dataclass(frozen=True)
@@ -30,18 +32,45 @@ class BuildResult:
     graph: Graph
     summary: Summary
     written: dict[RdfFormat, Path]
+    report: Report | None = None
 
 
-def build(paths: ProjectPaths) -> tuple[Dataset, Ontology, Graph]:
+class InvalidGraph(Exception):
+    """Raised when the built graph has SHACL violations and publishing them was not allowed."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        super().__init__(f"the graph does not conform to the shapes: {report.summary()}")
+
+
+def build(paths: ProjectPaths) -> tuple[Dataset, Ontology, Built]:
     """Load data/ and ontology/ and build the graph in memory; raise ``DataErrors`` on bad input."""
     ontology = load_ontology(paths.ontology_file, paths.vocabularies_file)
     dataset = load_dataset(paths.data)
-    graph = build_graph(dataset, ontology, version=__version__)
-    return dataset, ontology, graph
+    built = build_located(dataset, ontology, version=__version__)
+    return dataset, ontology, built
 
 
-def build_and_write(paths: ProjectPaths) -> BuildResult:
-    """Build the graph and write it to dist/ as Turtle, N-Triples and JSON-LD, atomically."""
-    dataset, ontology, graph = build(paths)
-    written = write_graph(graph, paths.dist)
-    return BuildResult(dataset, ontology, graph, summarize(graph, ontology), dict(written))
+def check(paths: ProjectPaths) -> tuple[Built, Report]:
+    """Build the graph in memory and validate it against shapes/."""
+    _, _, built = build(paths)
+    return built, validate(built.graph, load_shapes(paths.shapes), built.origins)
+
+
+def build_and_write(
+    paths: ProjectPaths, *, validated: bool = True, allow_invalid: bool = False
+) -> BuildResult:
+    """Build, validate and write dist/kgraph.{ttl,nt,jsonld} atomically.
+
+    Raises ``InvalidGraph`` (writing nothing) when validation finds violations, unless
+    ``allow_invalid``; ``validated=False`` skips validation altogether.
+    """
+    dataset, ontology, built = build(paths)
+    report = None
+    if validated:
+        report = validate(built.graph, load_shapes(paths.shapes), built.origins)
+        if not report.conforms and not allow_invalid:
+            raise InvalidGraph(report)
+    written = write_graph(built.graph, paths.dist)
+    summary = summarize(built.graph, ontology)
+    return BuildResult(dataset, ontology, built.graph, summary, dict(written), report)

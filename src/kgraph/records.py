@@ -139,17 +139,23 @@ class Statement(Located):
 
     cites: list[Citation] = Field(default_factory=list)
     curator_added: list[str] = Field(default_factory=list)
+    unstated: list[str] = Field(default_factory=list)
     curator_note: Text | None = None
 
     @model_validator(mode="after")
     def _has_provenance(self) -> Statement:
         if not self.cites and not self.curator_note:
             raise ValueError("give 'cites' (FILE.txt#pN) or a 'curator_note' for facts you added")
-        unknown = sorted(set(self.curator_added) - set(type(self).model_fields))
-        if unknown:
-            raise ValueError(f"curator_added names unknown fields: {', '.join(unknown)}")
-        if self.curator_added and not self.curator_note:
-            raise ValueError("curator_added needs a curator_note saying where the facts come from")
+        for name in ("curator_added", "unstated"):
+            fields = getattr(self, name)
+            unknown = sorted(set(fields) - set(type(self).model_fields))
+            if unknown:
+                raise ValueError(f"{name} names unknown fields: {', '.join(unknown)}")
+            if fields and not self.curator_note:
+                raise ValueError(f"{name} needs a curator_note saying why")
+        stated = sorted(f for f in self.unstated if getattr(self, f, None) not in (None, [], {}))
+        if stated:
+            raise ValueError(f"unstated names fields that are given: {', '.join(stated)}")
         return self
 
 
