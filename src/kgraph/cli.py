@@ -69,8 +69,7 @@ def _print_report(report: Report, *, worst: Severity = Severity.INFO) -> None:
         path = f" {f.path}" if f.path else ""
         value = f" = {f.value}" if f.value else ""
         err.print(
-            f"  {f.where()}: [{style}]{f.severity.lower()}[/{style}]: "
-            f"{f.record or f.focus}:{path}{value}",
+            f"  {f.where()}: [{style}]{f.severity.lower()}[/{style}]: {f.subject()}:{path}{value}",
             highlight=False,
             markup=True,
             soft_wrap=True,

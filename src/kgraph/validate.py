@@ -110,8 +110,12 @@ class Finding:
     constraint: str
 
     def where(self) -> str:
-        """``file:line`` for results from data/, else the focus node."""
-        return f"{self.file}:{self.line}" if self.file else self.focus
+        """``file:line`` for results from data/, else the focus node as a prefixed name."""
+        return f"{self.file}:{self.line}" if self.file else self.subject()
+
+    def subject(self) -> str:
+        """The record id for results from data/, else the focus node as a prefixed name."""
+        return self.record or _short(_PREFIXED, URIRef(self.focus))
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ class Report:
         for file, found in by_file.items():
             lines.append(file)
             for f in found:
-                subject = f.record or f.focus
+                subject = f.subject()
                 path = f" {f.path}" if f.path else ""
                 value = f" = {f.value}" if f.value else ""
                 lines.append(f"  {f.where()}: {f.severity.lower()}: {subject}:{path}{value}")
