@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help install demo build test lint format typecheck clean
+.PHONY: help install demo build validate bench test lint format typecheck clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,24 +23,32 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install kgraph with its dev tools
 
-build: install ## Build dist/kgraph.{ttl,nt,jsonld} from data/
+build: install ## Build and validate the graph from data/, write dist/kgraph.{ttl,nt,jsonld}
 	$(BIN)/kgraph build
 
-demo: build ## Build and export the graph, then say where the results are
+validate: install ## SHACL report of the curated data, by data file and line (dist/validation.txt)
+	$(BIN)/kgraph validate
+	@$(BIN)/kgraph validate --output dist/validation.txt
+
+bench: install ## Benchmarks (bench/*.py); they print ratios and sizes, never fail on time
+	$(BIN)/python bench/validate.py
+
+demo: build validate ## Build, validate and export the graph, then say where the results are
 	@echo
 	@echo "Results:"
 	@echo "  Turtle      $(CURDIR)/dist/kgraph.ttl"
 	@echo "  N-Triples   $(CURDIR)/dist/kgraph.nt"
 	@echo "  JSON-LD     $(CURDIR)/dist/kgraph.jsonld"
+	@echo "  SHACL       $(CURDIR)/dist/validation.txt (the validation report)"
 	@echo "  Ontology    $(CURDIR)/ontology/kgraph.ttl (+ vocabularies.ttl)"
 
 lint: install ## ruff lint and format check
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 format: install ## Reformat the code with ruff
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
 
 typecheck: install ## mypy, strict
 	$(BIN)/mypy

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from kgraph import precheck
 from kgraph.namespaces import PREFIXES, RDF, SH, SHAPES
 from kgraph.validate import Finding, Report, Severity, load_shapes, validate
 
@@ -854,13 +855,13 @@ def _key(f: Finding) -> tuple[str, str, Severity, str]:
     return (f.focus, f.path, f.severity, f.constraint)
 
 
-def _validate(text: str, shapes: Graph, update: Update = ()) -> Report:
+def _validate(text: str, shapes: Graph, update: Update = (), *, precheck: bool = False) -> Report:
     graph = Graph().parse(data=text, format="turtle")
     # one request per operation: rdflib 7.6 drops an INSERT DATA that follows a matching
     # DELETE WHERE in the same request
     for operation in update:
         graph.update(PROLOGUE + operation)
-    return validate(graph, shapes)
+    return validate(graph, shapes, precheck=precheck)
 
 
 def test_the_fixture_conforms_with_no_result_at_all(fixture_text, shapes):
@@ -877,6 +878,21 @@ def test_breaking_the_fixture_gives_the_expected_result(case: Case, fixture_text
     assert expected in found, "\n".join(map(str, found))
     # a Warning or Info alone never stops publication; a Violation always does
     assert report.conforms is (case.severity is not V)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_prechecked_validation_gives_exactly_the_same_results(case: Case, fixture_text, shapes):
+    """SPARQL pre-checks may only narrow what pyshacl looks at, never change its findings."""
+    full = _validate(fixture_text, shapes, case.update, precheck=False)
+    fast = _validate(fixture_text, shapes, case.update, precheck=True)
+    assert fast.findings == full.findings
+    assert fast.conforms is full.conforms
+
+
+def test_prechecks_compile_every_shape(shapes):
+    compiled = precheck.plan(shapes)
+    assert compiled.whole == []  # no shape falls back to checking all its focus nodes
+    assert len(compiled.queries) >= 30  # every targeted shape
 
 
 def _shapes_with_own_constraints(shapes: Graph) -> set[str]:

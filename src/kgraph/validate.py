@@ -6,9 +6,10 @@ the build), so a curator can fix data/ without reading RDF. Validation runs with
 make ``sh:class`` checks impossible to fail (pySHACL #73), so the ontology is not needed as a
 shapes-graph context.
 
-pyshacl re-parses a SPARQL-based constraint's query for every focus node; the data graph is
-therefore wrapped so that each query text is parsed once (``_PreparedQueries``), which does not
-change what is checked.
+Two things keep pyshacl fast without changing what is checked: the data graph is wrapped so
+that each SPARQL constraint's query text is parsed once rather than once per focus node
+(``_PreparedQueries``), and on large graphs ``kgraph.precheck`` first finds, with SPARQL on
+pyoxigraph, the focus nodes that can fail each shape, so that pyshacl validates only those.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pyshacl
+from pyshacl.graph_abstraction import DataGraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.plugins.sparql import prepareQuery
@@ -30,11 +32,15 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node
 
+from kgraph import precheck as pre
 from kgraph.build import FIELD_PROPERTY, Origin
 from kgraph.errors import display_path
 from kgraph.namespaces import RDF, SH, bind_prefixes
 
-__all__ = ["Finding", "Report", "Severity", "load_shapes", "validate"]
+__all__ = ["PRECHECK_FROM", "Finding", "Report", "Severity", "load_shapes", "validate"]
+
+#: Graphs with at least this many triples are pre-checked (see ``kgraph.precheck``).
+PRECHECK_FROM = 20_000
 
 
 class Severity(StrEnum):
@@ -200,23 +206,82 @@ def load_shapes(shapes_dir: Path) -> Graph:
     return bind_prefixes(shapes)
 
 
-def validate(graph: Graph, shapes: Graph, origins: Mapping[URIRef, Origin] | None = None) -> Report:
-    """Validate ``graph`` against ``shapes``; locate each result through ``origins``."""
+def validate(
+    graph: Graph,
+    shapes: Graph,
+    origins: Mapping[URIRef, Origin] | None = None,
+    *,
+    precheck: bool | None = None,
+) -> Report:
+    """Validate ``graph`` against ``shapes``; locate each result through ``origins``.
+
+    ``precheck`` (default: for graphs of ``PRECHECK_FROM`` triples or more) runs pyshacl only
+    on the focus nodes that SPARQL pre-checks found able to fail; the results are the same.
+    """
     data = _PreparedQueries(store=graph.store, identifier=graph.identifier)
-    _, report_graph, _ = pyshacl.validate(
-        data,
-        shacl_graph=shapes,
-        inference="none",
-        allow_infos=True,
-        allow_warnings=True,
-        advanced=False,
-    )
-    assert isinstance(report_graph, Graph)
+    if precheck is None:
+        precheck = len(graph) >= PRECHECK_FROM
+    report_graph = _prechecked(data, graph, shapes) if precheck else _pyshacl(data, shapes)
     findings = sorted(
         _finding(report_graph, result, graph, shapes, origins or {})
         for result in report_graph.subjects(RDF.type, SH.ValidationResult)
     )
     return Report(findings, report_graph)
+
+
+def _pyshacl(
+    data: Graph, shapes: Graph, shape: URIRef | None = None, focus: Iterable[Node] = ()
+) -> Graph:
+    """Run pyshacl on all shapes, or on one shape (for the given focus nodes, or all of them).
+
+    For one shape, pyshacl's ``use_shapes`` option alone would not follow references to other
+    named shapes (sh:property kgsh:…, sh:node kgsh:…), so the validator is built here and its
+    shapes graph harvested in full first; ``use_shapes`` then only picks the shape to start from.
+    """
+    options: dict[str, Any] = {
+        "inference": "none",
+        "allow_infos": True,
+        "allow_warnings": True,
+        "advanced": False,
+        "inplace": True,
+    }
+    if shape is not None:
+        options["use_shapes"] = [str(shape)]
+        options["focus_nodes"] = sorted(str(n) for n in focus) or None
+    validator = pyshacl.Validator(DataGraph.from_rdflib(data), shacl_graph=shapes, options=options)
+    _ = validator.shacl_graph.shapes  # harvest every shape, so named references resolve
+    _, report_graph, _ = validator.run()  # type: ignore[no-untyped-call]
+    assert isinstance(report_graph, Graph)
+    return report_graph
+
+
+def _prechecked(data: Graph, graph: Graph, shapes: Graph) -> Graph:
+    """Pyshacl on the candidates the pre-checks found, merged into one validation report."""
+    compiled = pre.plan(shapes)
+    found = pre.candidates(pre.to_store(graph), compiled)
+    whole = list(compiled.whole)  # shapes pyshacl must check on all their focus nodes
+    parts = []
+    for shape, nodes in sorted(found.items()):
+        if all(isinstance(n, URIRef) for n in nodes):
+            parts.append(_pyshacl(data, shapes, shape, nodes))
+        else:
+            whole.append(shape)  # pyshacl takes focus nodes by IRI only
+    parts += [_pyshacl(data, shapes, shape) for shape in whole]
+    merged = Graph()
+    report = BNode()
+    merged.add((report, RDF.type, SH.ValidationReport))
+    conforms = True
+    for part in parts:
+        heads = set(part.subjects(RDF.type, SH.ValidationReport))
+        for node in heads:
+            conforms = conforms and part.value(node, SH.conforms) == Literal(True)
+            for result in part.objects(node, SH.result):
+                merged.add((report, SH.result, result))
+        for triple in part:
+            if triple[0] not in heads:
+                merged.add(triple)
+    merged.add((report, SH.conforms, Literal(conforms)))
+    return merged
 
 
 def _finding(
@@ -284,7 +349,7 @@ def _render_path(report: Graph, path: Node | None) -> str:
     if path is None:
         return ""
     if isinstance(path, URIRef):
-        return _short(report, path)
+        return _short(_PREFIXED, path)
     if isinstance(path, BNode):
         inverse = report.value(path, SH.inversePath)
         if inverse is not None:
