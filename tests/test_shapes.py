@@ -718,21 +718,21 @@ CASES = [
         put("phase:p1--1", "schema:endDate", '"2019-12-31"^^xsd:date'),
     ),
     Case(
-        "ParticipationInProject-rule",
+        "EndsAfterProject-rule",
         "participation:p1--lead",
         "schema:endDate",
         V,
         put("participation:p1--lead", "schema:endDate", '"2023-06-30"^^xsd:date'),
     ),
     Case(
-        "ParticipationInProject-rule",
+        "StartsBeforeProject-rule",
         "participation:p1--lead",
         "schema:startDate",
         V,
         put("participation:p1--lead", "schema:startDate", '"2019-06-30"^^xsd:date'),
     ),
     Case(
-        "PhaseInProject-rule",
+        "EndsAfterProject-rule",
         "phase:p1--2",
         "schema:endDate",
         V,
@@ -746,12 +746,19 @@ CASES = [
         put("phase:p1--2", "kg:phaseNumber", "1"),
     ),
     Case(
-        "EventInProject-rule",
+        "StartsAfterProjectEnds-rule",
         "event:e1",
         "schema:startDate",
         W,
         put("event:e1", "schema:startDate", '"2023-03-01"^^xsd:date')
         + put("event:e1", "schema:endDate", '"2023-03-02"^^xsd:date'),
+    ),
+    Case(
+        "EndsBeforeProjectStarts-rule",
+        "phase:p1--1",
+        "schema:endDate",
+        V,
+        put("phase:p1--1", "schema:endDate", '"2019-12-31"^^xsd:date'),
     ),
     Case(
         "PartnerBudgetsWithinTotal-rule",

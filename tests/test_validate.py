@@ -104,7 +104,7 @@ def test_a_wrong_partner_date_names_the_partner(data_copy: Path, tmp_path, paths
     lines.insert(partner_line, " " * indent + "start: 2024-01-01\n")
     projects.write_text("".join(lines), encoding="utf-8")
     _, report = check(_copy_paths(paths, data_copy, tmp_path / "dist"))
-    hits = [f for f in report.findings if f.constraint == "kgsh:ParticipationInProject-rule"]
+    hits = [f for f in report.findings if f.constraint == "kgsh:StartsAfterProjectEnds-rule"]
     assert [(f.line, f.record, f.path) for f in hits] == [
         (partner_line + 1, "next2met: partner witeno", "schema:startDate")
     ]

@@ -139,7 +139,12 @@ def _ok(g: Graph, shape: Node, var: str) -> str:
 def _component(g: Graph, shape: Node, p: Node, o: Node, var: str) -> str:
     """A value-level constraint component as a SPARQL expression on ``var``."""
     if p == SH["class"]:
-        return f"EXISTS {{ {var} {_TYPE} {_term(o)} }}"
+        # from the value to its types, then up the class tree: a path starting at the class
+        # would enumerate all its instances for every value tested
+        return (
+            f"EXISTS {{ {var} <{RDF.type}> ?class_ . "
+            f"?class_ <http://www.w3.org/2000/01/rdf-schema#subClassOf>* {_term(o)} }}"
+        )
     if p == SH.datatype:
         test = f"(isLiteral({var}) && datatype({var}) = {_term(o)})"
         if o in _CASTABLE:
