@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +11,7 @@ from typing import Annotated
 import typer
 from rdflib import Graph
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kgraph import __version__
@@ -17,6 +20,7 @@ from kgraph.export import write_atomically
 from kgraph.paths import default_paths
 from kgraph.pipeline import InvalidGraph, build, build_and_write, check
 from kgraph.summary import summarize
+from kgraph.validate import Progress as ValidationProgress
 from kgraph.validate import Report, Severity, load_shapes, validate
 
 __all__ = ["app", "main"]
@@ -149,11 +153,14 @@ def validate_cmd(
     """Check the graph against the SHACL shapes; exit 1 if there are violations."""
     paths = default_paths(data=data, ontology=ontology, shapes=shapes)
     try:
-        with err.status("Validating the knowledge graph against shapes/ …"):
+        with _progress() as (bar, say):
             if graph_file is not None:
-                report = validate(_read_graph(graph_file), load_shapes(paths.shapes))
+                task = bar.add_task(f"Reading {display_path(graph_file)} …", total=None)
+                graph = _read_graph(graph_file)
+                bar.remove_task(task)
+                report = validate(graph, load_shapes(paths.shapes), progress=say)
             else:
-                _, report = check(paths)
+                _, report = check(paths, progress=say)
     except DataErrors as exc:
         raise _fail_on_data_errors(exc) from None
     text = {
@@ -173,6 +180,25 @@ def validate_cmd(
         typer.echo(text, nl=False)
     if not report.conforms:
         raise typer.Exit(code=1)
+
+
+@contextmanager
+def _progress() -> Iterator[tuple[Progress, ValidationProgress]]:
+    """A progress bar on stderr, and the callback that moves it."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Validating …", total=None)
+
+        def say(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        yield bar, say
 
 
 def _read_graph(path: Path) -> Graph:

@@ -18,7 +18,7 @@ from kgraph.load import Dataset, load_dataset
 from kgraph.ontology import Ontology, load_ontology
 from kgraph.paths import ProjectPaths
 from kgraph.summary import Summary, summarize
-from kgraph.validate import Report, load_shapes, validate
+from kgraph.validate import Progress, Report, load_shapes, validate
 
 __all__ = ["BuildResult", "InvalidGraph", "build", "build_and_write", "check"]
 
@@ -51,10 +51,11 @@ def build(paths: ProjectPaths) -> tuple[Dataset, Ontology, Built]:
     return dataset, ontology, built
 
 
-def check(paths: ProjectPaths) -> tuple[Built, Report]:
+def check(paths: ProjectPaths, progress: Progress | None = None) -> tuple[Built, Report]:
     """Build the graph in memory and validate it against shapes/."""
     _, _, built = build(paths)
-    return built, validate(built.graph, load_shapes(paths.shapes), built.origins)
+    shapes = load_shapes(paths.shapes)
+    return built, validate(built.graph, shapes, built.origins, progress=progress)
 
 
 def build_and_write(

@@ -17,7 +17,7 @@ requires identical results.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -321,10 +321,14 @@ def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))
 
 
-def candidates(store: ox.Store, compiled: Plan) -> dict[URIRef, set[Node]]:
+def candidates(
+    store: ox.Store, compiled: Plan, progress: Callable[[int, int], None] | None = None
+) -> dict[URIRef, set[Node]]:
     """Run the pre-checks: for each shape, the focus nodes that may fail it."""
     found: dict[URIRef, set[Node]] = {}
-    for shape, queries in compiled.queries.items():
+    for done, (shape, queries) in enumerate(compiled.queries.items(), start=1):
+        if progress is not None:
+            progress(done, len(compiled.queries))
         nodes: set[Node] = set()
         for query in queries:
             rows = store.query(query)

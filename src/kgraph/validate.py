@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -37,10 +37,17 @@ from kgraph.build import FIELD_PROPERTY, Origin
 from kgraph.errors import display_path
 from kgraph.namespaces import RDF, SH, bind_prefixes
 
-__all__ = ["PRECHECK_FROM", "Finding", "Report", "Severity", "load_shapes", "validate"]
+__all__ = ["PRECHECK_FROM", "Finding", "Progress", "Report", "Severity", "load_shapes", "validate"]
 
 #: Graphs with at least this many triples are pre-checked (see ``kgraph.precheck``).
 PRECHECK_FROM = 20_000
+
+#: Called as validation proceeds: (what is running, steps done, steps in all).
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(step: str, done: int, total: int) -> None:
+    """Report no progress."""
 
 
 class Severity(StrEnum):
@@ -212,6 +219,7 @@ def validate(
     origins: Mapping[URIRef, Origin] | None = None,
     *,
     precheck: bool | None = None,
+    progress: Progress | None = None,
 ) -> Report:
     """Validate ``graph`` against ``shapes``; locate each result through ``origins``.
 
@@ -221,7 +229,12 @@ def validate(
     data = _PreparedQueries(store=graph.store, identifier=graph.identifier)
     if precheck is None:
         precheck = len(graph) >= PRECHECK_FROM
-    report_graph = _prechecked(data, graph, shapes) if precheck else _pyshacl(data, shapes)
+    say = progress or _quiet
+    if precheck:
+        report_graph = _prechecked(data, graph, shapes, say)
+    else:
+        say("pyshacl on the whole graph", 0, 1)
+        report_graph = _pyshacl(data, shapes)
     findings = sorted(
         _finding(report_graph, result, graph, shapes, origins or {})
         for result in report_graph.subjects(RDF.type, SH.ValidationResult)
@@ -255,18 +268,26 @@ def _pyshacl(
     return report_graph
 
 
-def _prechecked(data: Graph, graph: Graph, shapes: Graph) -> Graph:
-    """Pyshacl on the candidates the pre-checks found, merged into one validation report."""
+def _prechecked(data: Graph, graph: Graph, shapes: Graph, progress: Progress) -> Graph:
+    """Run pyshacl on the pre-checks' candidates only; merge the results into one report."""
     compiled = pre.plan(shapes)
-    found = pre.candidates(pre.to_store(graph), compiled)
+    progress("copying the graph into pyoxigraph", 0, 1)
+    store = pre.to_store(graph)
+    found = pre.candidates(
+        store, compiled, lambda done, total: progress("SPARQL pre-checks", done, total)
+    )
     whole = list(compiled.whole)  # shapes pyshacl must check on all their focus nodes
-    parts = []
+    runs: list[tuple[URIRef, set[Node]]] = []
     for shape, nodes in sorted(found.items()):
         if all(isinstance(n, URIRef) for n in nodes):
-            parts.append(_pyshacl(data, shapes, shape, nodes))
+            runs.append((shape, nodes))
         else:
             whole.append(shape)  # pyshacl takes focus nodes by IRI only
-    parts += [_pyshacl(data, shapes, shape) for shape in whole]
+    runs += [(shape, set()) for shape in whole]
+    parts = []
+    for done, (shape, nodes) in enumerate(runs, start=1):
+        progress("pyshacl on the candidates", done, len(runs))
+        parts.append(_pyshacl(data, shapes, shape, nodes))
     merged = Graph()
     report = BNode()
     merged.add((report, RDF.type, SH.ValidationReport))
