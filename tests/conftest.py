@@ -39,6 +39,7 @@ def built(tmp_path_factory: pytest.TempPathFactory, paths: ProjectPaths) -> Buil
             ontology=paths.ontology,
             dist=dist,
             shapes=paths.shapes,
+            queries=paths.queries,
         )
     )
 

@@ -53,7 +53,12 @@ KNOWN_INFOS = {
 
 def _copy_paths(paths: ProjectPaths, data: Path, dist: Path) -> ProjectPaths:
     return ProjectPaths(
-        root=paths.root, data=data, ontology=paths.ontology, dist=dist, shapes=paths.shapes
+        root=paths.root,
+        data=data,
+        ontology=paths.ontology,
+        dist=dist,
+        shapes=paths.shapes,
+        queries=paths.queries,
     )
 
 

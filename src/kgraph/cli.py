@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pyoxigraph as ox
 import typer
 from rdflib import Graph
 from rich.console import Console
@@ -15,10 +16,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kgraph import __version__
+from kgraph.endpoint import publish, run_remote
 from kgraph.errors import DataErrors, display_path
 from kgraph.export import write_atomically
-from kgraph.paths import default_paths
+from kgraph.paths import ProjectPaths, default_paths
 from kgraph.pipeline import InvalidGraph, build, build_and_write, check
+from kgraph.query import QueryError, bind, load_catalogue, run_local
+from kgraph.results import ResultFormat, render, to_table
+from kgraph.store import to_store
 from kgraph.summary import summarize
 from kgraph.validate import Progress as ValidationProgress
 from kgraph.validate import Report, Severity, load_shapes, validate
@@ -210,6 +215,151 @@ def _read_graph(path: Path) -> Graph:
         path.suffix.lower(), "turtle"
     )
     return Graph().parse(path, format=fmt)
+
+
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", help="A parameter as key=value; repeat for several."),
+]
+
+
+def _parse_params(items: list[str] | None) -> dict[str, str]:
+    """``["key=value", …]`` as a dict; exit with a clear message on a malformed item."""
+    params: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            err.print(f"[red]error[/red] --param {item!r}: write it as key=value", highlight=False)
+            raise typer.Exit(code=2)
+        params[key.strip()] = value
+    return params
+
+
+def _local_store(paths: ProjectPaths, graph_file: Path | None) -> ox.Store:
+    """The embedded store: ``graph_file`` loaded into pyoxigraph, or data/ built in memory."""
+    if graph_file is not None:
+        if not graph_file.is_file():
+            err.print(f"[red]error[/red] {display_path(graph_file)}: no such file", highlight=False)
+            raise typer.Exit(code=2)
+        store = ox.Store()
+        store.bulk_load(
+            path=str(graph_file), format=ox.RdfFormat.from_extension(graph_file.suffix[1:])
+        )
+        return store
+    try:
+        _, _, built = build(paths)
+    except DataErrors as exc:
+        raise _fail_on_data_errors(exc) from None
+    return to_store(built.graph)
+
+
+@app.command("query")
+def query_cmd(
+    name: Annotated[str | None, typer.Argument(help="A query of queries/ (see --list).")] = None,
+    params: ParamOpt = None,
+    list_all: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    query_file: Annotated[
+        Path | None, typer.Option("--file", help="Run the SPARQL query in this file instead.")
+    ] = None,
+    fmt: Annotated[
+        ResultFormat | None,
+        typer.Option("--format", help="table (terminal default), csv, tsv, json, markdown."),
+    ] = None,
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", help="Run on this SPARQL 1.1 endpoint instead.")
+    ] = None,
+    graph_file: Annotated[
+        Path | None, typer.Option("--graph", help="Query this RDF file instead of data/.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the results to this file.")
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """Run a named SPARQL query (or --file), locally or on --endpoint; print or save results."""
+    paths = default_paths(data=data)
+    try:
+        catalogue = load_catalogue(paths.queries)
+        if list_all:
+            table = Table(title=f"Named queries in {display_path(paths.queries)}/")
+            table.add_column("name", no_wrap=True)
+            for column in ("title", "parameters"):
+                table.add_column(column, overflow="fold")
+            for q in catalogue.values():
+                described = ", ".join(
+                    f"{p.name} ({p.type}" + (f", default {p.default})" if p.default else ")")
+                    for p in q.params
+                )
+                table.add_row(q.name, q.title, described)
+            out.print(table)
+            return
+        given = _parse_params(params)
+        if query_file is not None:
+            if not query_file.is_file():
+                raise QueryError(f"{display_path(query_file)}: no such file")
+            text = bind(query_file.read_text(encoding="utf-8"), given)
+            title = display_path(query_file)
+        elif name is not None:
+            if name not in catalogue:
+                known = ", ".join(catalogue)
+                raise QueryError(f"no query named {name!r}; known: {known}")
+            text, title = bind(catalogue[name], given), catalogue[name].title
+        else:
+            raise QueryError("name a query (kgraph query --list shows them) or give --file")
+        with err.status("Running the query …"):
+            if endpoint is not None:
+                results = run_remote(endpoint, text)
+            else:
+                results = run_local(_local_store(paths, graph_file), text)
+    except QueryError as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(code=2) from None
+    chosen = fmt or (ResultFormat.TABLE if out.is_terminal and output is None else ResultFormat.TSV)
+    if chosen is ResultFormat.TABLE and results.graph is None and results.boolean is None:
+        out.print(to_table(results, title))
+        err.print(f"{len(results.rows)} row(s)")
+        return
+    text_out = render(results, ResultFormat.MARKDOWN if chosen is ResultFormat.TABLE else chosen)
+    if output is not None:
+        write_atomically({output: text_out.encode("utf-8")})
+        size = (
+            f"{len(results.rows)} row(s)"
+            if results.graph is None
+            else f"{len(results.graph)} triple(s)"
+        )
+        err.print(f"wrote [bold]{display_path(output)}[/bold] ({size})", highlight=False)
+    else:
+        typer.echo(text_out, nl=False)
+
+
+@app.command("publish")
+def publish_cmd(
+    endpoint: Annotated[
+        str,
+        typer.Option(
+            "--endpoint",
+            help="Graph Store URL (SPARQL 1.1 Graph Store protocol), e.g. http://127.0.0.1:7878/store",
+        ),
+    ],
+    graph_iri: Annotated[
+        str | None,
+        typer.Option("--graph-iri", help="Replace this named graph (default graph if absent)."),
+    ] = None,
+    data: DataOpt = None,
+) -> None:
+    """Build the graph from data/ and upload it to a SPARQL store, replacing what was there."""
+    paths = default_paths(data=data)
+    try:
+        with err.status("Building the graph …"):
+            _, _, built = build(paths)
+        with err.status(f"Uploading {len(built.graph):,} triples to {endpoint} …"):
+            url = publish(built.graph, endpoint, graph_iri=graph_iri)
+    except DataErrors as exc:
+        raise _fail_on_data_errors(exc) from None
+    except QueryError as exc:
+        err.print(f"[red]error[/red] {exc}", highlight=False)
+        raise typer.Exit(code=1) from None
+    out.print(f"published {len(built.graph):,} triples to [bold]{url}[/bold]", highlight=False)
 
 
 @app.command("stats")

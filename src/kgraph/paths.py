@@ -26,6 +26,7 @@ class ProjectPaths:
     ontology: Path
     dist: Path
     shapes: Path
+    queries: Path
 
     @property
     def ontology_file(self) -> Path:
@@ -44,6 +45,7 @@ def default_paths(
     ontology: Path | None = None,
     dist: Path | None = None,
     shapes: Path | None = None,
+    queries: Path | None = None,
 ) -> ProjectPaths:
     """Return the project's folders, each overridable."""
     root = _repo_root()
@@ -53,4 +55,5 @@ def default_paths(
         ontology=(ontology or root / "ontology").resolve(),
         dist=(dist or root / "dist").resolve(),
         shapes=(shapes or root / "shapes").resolve(),
+        queries=(queries or root / "queries").resolve(),
     )

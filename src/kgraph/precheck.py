@@ -21,13 +21,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
 from kgraph.namespaces import RDF, SH, XSD
+from kgraph.store import from_ox
 
-__all__ = ["Plan", "candidates", "plan", "to_store"]
+__all__ = ["Plan", "candidates", "plan"]
 
 _TYPE = (
     "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/"
@@ -302,25 +303,6 @@ def plan(shapes: Graph) -> Plan:
     return result
 
 
-def to_store(graph: Graph) -> ox.Store:
-    """Copy an rdflib graph into an in-memory pyoxigraph store."""
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in graph)  # type: ignore[arg-type]
-    return store
-
-
-def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    assert isinstance(term, Literal)
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    datatype = term.datatype or XSD.string
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(datatype)))
-
-
 def candidates(
     store: ox.Store, compiled: Plan, progress: Callable[[int, int], None] | None = None
 ) -> dict[URIRef, set[Node]]:
@@ -334,10 +316,7 @@ def candidates(
             rows = store.query(query)
             assert isinstance(rows, ox.QuerySolutions)
             for row in rows:
-                term = row["this"]
-                nodes.add(
-                    URIRef(term.value) if isinstance(term, ox.NamedNode) else BNode(term.value)
-                )
+                nodes.add(from_ox(row["this"]))
         if nodes:
             found[shape] = nodes
     return found

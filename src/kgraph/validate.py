@@ -36,6 +36,7 @@ from kgraph import precheck as pre
 from kgraph.build import FIELD_PROPERTY, Origin
 from kgraph.errors import display_path
 from kgraph.namespaces import RDF, SH, bind_prefixes
+from kgraph.store import to_store
 
 __all__ = ["PRECHECK_FROM", "Finding", "Progress", "Report", "Severity", "load_shapes", "validate"]
 
@@ -272,7 +273,7 @@ def _prechecked(data: Graph, graph: Graph, shapes: Graph, progress: Progress) ->
     """Run pyshacl on the pre-checks' candidates only; merge the results into one report."""
     compiled = pre.plan(shapes)
     progress("copying the graph into pyoxigraph", 0, 1)
-    store = pre.to_store(graph)
+    store = to_store(graph)
     found = pre.candidates(
         store, compiled, lambda done, total: progress("SPARQL pre-checks", done, total)
     )
