@@ -47,6 +47,9 @@ def run_remote(endpoint: str, text: str, *, timeout: int = 60) -> Results:
         raise QueryError(f"an endpoint URL starts with http:// or https://; got {endpoint!r}")
     client = SPARQLWrapper(endpoint, agent=USER_AGENT)
     client.setQuery(text)
+    # SPARQLWrapper guesses the query type from keywords anywhere in the text (comments too)
+    # and sends what it takes for an update the wrong way; we know the form
+    client.queryType = query_form(text)
     client.setTimeout(timeout)
     client.setMethod("POST")
     form = query_form(text)
