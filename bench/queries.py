@@ -21,14 +21,13 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.term import Node
 
-from kgraph.build import build_located
-from kgraph.namespaces import XSD
+from kgraph.namespaces import KG, RDF, XSD
 from kgraph.ontology import load_ontology
 from kgraph.paths import default_paths
 from kgraph.query import NamedQuery, bind, load_catalogue, run_local
 from kgraph.results import short
 from kgraph.store import to_store
-from kgraph.synth import synthesize
+from kgraph.synth import graph_of_size
 
 #: Parameter values that exist in the synthetic data.
 PARAMS = {
@@ -82,8 +81,8 @@ def main() -> None:
     ontology = load_ontology(paths.ontology_file, paths.vocabularies_file)
     catalogue: dict[str, NamedQuery] = load_catalogue(paths.queries)
     for target in args.sizes:
-        projects = max(2, round(target / 410))  # about 410 triples per synthetic project
-        graph = build_located(synthesize(projects=projects), ontology).graph
+        graph = graph_of_size(target, ontology)
+        projects = len(set(graph.subjects(RDF.type, KG.Project)))
         load: dict[str, float] = {}
         start = time.perf_counter()
         store = to_store(graph)

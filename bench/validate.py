@@ -19,22 +19,10 @@ import time
 
 from rdflib import Graph
 
-from kgraph.build import build_located
-from kgraph.ontology import Ontology, load_ontology
+from kgraph.ontology import load_ontology
 from kgraph.paths import default_paths
-from kgraph.synth import break_some, synthesize
+from kgraph.synth import break_some, graph_of_size
 from kgraph.validate import Report, load_shapes, validate
-
-
-def make_graph(target: int, ontology: Ontology) -> Graph:
-    """A conforming synthetic graph of about ``target`` triples."""
-    countries = 2 if target < 20_000 else 30
-    base = len(build_located(synthesize(projects=0, countries=countries), ontology).graph)
-    pilot = 40
-    per_project = (len(build_located(synthesize(projects=pilot, countries=countries),
-                                     ontology).graph) - base) / pilot  # fmt: skip
-    projects = max(1, round((target - base) / per_project))
-    return build_located(synthesize(projects=projects, countries=countries), ontology).graph
 
 
 def timed(graph: Graph, shapes: Graph, *, precheck: bool) -> tuple[float, Report]:
@@ -56,7 +44,7 @@ def main() -> None:
     print(f"{'triples':>9} {'data':<14} {'results':>8} {'pyshacl s':>10} {'kgraph s':>9} "
           f"{'ratio':>6} {'peak RSS MB':>11}")  # fmt: skip
     for target in args.sizes:
-        graph = make_graph(target, ontology)
+        graph = graph_of_size(target, ontology)
         for variant in ("conforming", "1% violations"):
             if variant != "conforming":
                 break_some(graph, 0.01)

@@ -19,8 +19,10 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kgraph.build import build_located
 from kgraph.load import Dataset
 from kgraph.namespaces import FOAF, KG, RDF, RDFS, SCHEMA, VOCAB, XSD
+from kgraph.ontology import Ontology
 from kgraph.records import (
     Event,
     Fund,
@@ -35,7 +37,7 @@ from kgraph.records import (
     SourceInfo,
 )
 
-__all__ = ["COUNTRIES", "break_some", "synthesize"]
+__all__ = ["COUNTRIES", "break_some", "graph_of_size", "synthesize"]
 
 #: NUTS country code -> ISO 3166 alpha-3, for the synthetic countries.
 COUNTRIES: dict[str, str] = {
@@ -228,3 +230,16 @@ def break_some(graph: Graph, fraction: float, seed: int = 7) -> int:
         else:
             graph.remove((s, RDFS.label, None))
     return len(broken)
+
+
+def graph_of_size(target: int, ontology: Ontology, *, seed: int = 1) -> Graph:
+    """A built synthetic graph of about ``target`` triples (calibrated on a small run)."""
+    countries = 2 if target < 20_000 else len(COUNTRIES)
+    base = len(build_located(synthesize(projects=0, countries=countries), ontology).graph)
+    pilot = 200
+    sample = build_located(synthesize(projects=pilot, countries=countries), ontology).graph
+    per_project = (len(sample) - base) / pilot
+    projects = max(1, round((target - base) / per_project))
+    return build_located(
+        synthesize(projects=projects, countries=countries, seed=seed), ontology
+    ).graph
