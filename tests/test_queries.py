@@ -444,3 +444,9 @@ def test_rdflib_gives_the_same_rows_as_pyoxigraph(graph, store, catalogue, name)
         assert set(theirs) == set(local.graph)
     else:
         assert _rdflib_rows(graph, text) == [tuple(short(t) for t in r) for r in local.rows]
+
+
+def test_every_named_query_has_a_test_of_its_rows(catalogue):
+    source = Path(__file__).read_text(encoding="utf-8")
+    untested = [n for n in catalogue if f'catalogue["{n}"]' not in source]
+    assert not untested, f"queries without a test of their rows: {untested}"
