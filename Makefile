@@ -33,13 +33,19 @@ validate: install ## SHACL report of the curated data, by data file and line (di
 bench: install ## Benchmarks (bench/*.py); they print ratios and sizes, never fail on time
 	$(BIN)/python bench/validate.py
 
-demo: build validate ## Build, validate and export the graph, then say where the results are
+demo: build validate ## Build, validate and export the graph, draw the network, say where it all is
+	$(BIN)/kgraph network draw
+	$(BIN)/kgraph network draw --view countries
+	$(BIN)/kgraph network export
 	@echo
 	@echo "Results:"
 	@echo "  Turtle      $(CURDIR)/dist/kgraph.ttl"
 	@echo "  N-Triples   $(CURDIR)/dist/kgraph.nt"
 	@echo "  JSON-LD     $(CURDIR)/dist/kgraph.jsonld"
 	@echo "  SHACL       $(CURDIR)/dist/validation.txt (the validation report)"
+	@echo "  Network     $(CURDIR)/dist/network-organisations.html (open in a browser; works offline)"
+	@echo "              $(CURDIR)/dist/network-countries.html"
+	@echo "  Gephi       $(CURDIR)/dist/network-organisations.gexf (+ .graphml, -nodes.csv, -edges.csv)"
 	@echo "  Ontology    $(CURDIR)/ontology/kgraph.ttl (+ vocabularies.ttl)"
 
 lint: install ## ruff lint and format check

@@ -41,6 +41,7 @@ from kgraph.store import to_store
 from kgraph.summary import summarize
 from kgraph.validate import Progress as ValidationProgress
 from kgraph.validate import Report, Severity, load_shapes, validate
+from kgraph.visualise import write_page
 
 __all__ = ["app", "main"]
 
@@ -506,6 +507,32 @@ def network_export_cmd(
     written = export_files(graph, paths.dist, f"network-{view.value}")
     for path in written:
         out.print(f"wrote [bold]{display_path(path)}[/bold]", highlight=False)
+
+
+@network_app.command("draw")
+def network_draw_cmd(
+    view: ViewOpt = View.ORGANISATIONS,
+    events: EventsOpt = True,
+    programme: ProgrammeOpt = None,
+    start: FromOpt = None,
+    end: ToOpt = None,
+    region: RegionOpt = None,
+    out_dir: OutOpt = None,
+    data: DataOpt = None,
+) -> None:
+    """Draw the network as a self-contained HTML page that works offline (network-VIEW.html)."""
+    paths = default_paths(data=data, dist=out_dir)
+    with err.status("Building the network and its page …"):
+        graph = _network(paths, view, events, programme, start, end, region)
+        title = f"kgraph: {view.value} that work together" + (
+            " (projects and events)" if events else ""
+        )
+        written = write_page(graph, paths.dist / f"network-{view.value}.html", title=title)
+    out.print(
+        f"wrote [bold]{display_path(written)}[/bold] ({graph.number_of_nodes()} nodes, "
+        f"{graph.number_of_edges()} ties); open it in a browser, no internet needed",
+        highlight=False,
+    )
 
 
 @app.command("stats")

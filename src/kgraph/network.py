@@ -216,7 +216,8 @@ def _aggregate(orgs: nx.Graph, attribute: str) -> nx.Graph:
     for _, data in orgs.nodes(data=True):
         group = data.get(attribute) or "unknown"
         if group not in g:
-            g.add_node(group, label=group, organisations=0)
+            country = group[:2] if group != "unknown" else ""
+            g.add_node(group, label=group, country=country, organisations=0)
         g.nodes[group]["organisations"] += 1
     for a, c, data in orgs.edges(data=True):
         ga, gc = (
