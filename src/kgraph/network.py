@@ -272,12 +272,18 @@ class Metrics:
 EXACT_BETWEENNESS_UP_TO = 2_000
 
 
-def metrics(g: nx.Graph, *, seed: int = 1) -> Metrics:
-    """Degree, weighted degree, betweenness, PageRank, communities, components, brokers."""
+def metrics(g: nx.Graph, *, seed: int = 1, centrality: bool = True) -> Metrics:
+    """Degree, weighted degree, betweenness, PageRank, communities, components, brokers.
+
+    ``centrality=False`` skips betweenness and PageRank (the slow ones; pages do not show them).
+    """
     sampled = g.number_of_nodes() > EXACT_BETWEENNESS_UP_TO
     k = min(500, g.number_of_nodes()) if sampled else None
-    between = nx.betweenness_centrality(g, k=k, seed=seed, weight=None) if g else {}
-    rank = nx.pagerank(g, weight="weight") if g.number_of_edges() else dict.fromkeys(g, 0.0)
+    between: dict[str, float] = {}
+    rank: dict[str, float] = {}
+    if centrality and g.number_of_edges():
+        between = nx.betweenness_centrality(g, k=k, seed=seed, weight=None)
+        rank = nx.pagerank(g, weight="weight")
     communities = (
         nx.community.louvain_communities(g, weight="weight", seed=seed)
         if g.number_of_edges()
@@ -316,7 +322,13 @@ def metrics(g: nx.Graph, *, seed: int = 1) -> Metrics:
         "communities": len(communities),
         "density": round(nx.density(g), 6) if g.number_of_nodes() > 1 else 0.0,
         "cross_border_share": round(cross / len(with_countries), 6) if with_countries else 0.0,
-        "betweenness": f"sampled ({k} sources, seed {seed})" if sampled else "exact",
+        "betweenness": (
+            "not computed"
+            if not centrality
+            else f"sampled ({k} sources, seed {seed})"
+            if sampled
+            else "exact"
+        ),
     }
     return Metrics(nodes, summary)
 

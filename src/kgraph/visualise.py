@@ -1,8 +1,10 @@
 """Stage 6: interactive network pages that work offline, one self-contained HTML file per view.
 
-pyvis assembles the nodes and edges (colour by country, size by weighted degree, edge width by
-shared projects); the page around them is kgraph's own template, with vis-network inlined from
-the copy vendored in kgraph/static (pyvis's own templates fetch scripts and styles from CDNs).
+Nodes are coloured by country and sized by weighted degree, edges are as wide as the projects
+they share; the page is kgraph's own template with vis-network inlined from the copy vendored in
+kgraph/static. pyvis is not used: its templates fetch scripts and styles from CDNs even in
+"local"/"in_line" mode, and its add_edge scans every edge for duplicates (75 s for 40,000 edges,
+bench/network.py), while vis-network takes the same node and edge objects directly.
 The page has a legend, a search box, a country filter, a physics switch and a tooltip with the
 name, type, region, projects and a link to the IRI. Graphs above ``PRECOMPUTE_FROM`` nodes get
 positions computed in Python and start with physics off, so the browser does not simulate them.
@@ -13,12 +15,13 @@ from __future__ import annotations
 import html
 import json
 import math
+import random
 from importlib import resources
 from pathlib import Path
 from string import Template
 
+import igraph as ig
 import networkx as nx
-from pyvis.network import Network
 
 from kgraph.export import write_atomically
 from kgraph.network import metrics
@@ -147,45 +150,63 @@ def _vis_js() -> str:
 
 
 def _positions(g: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
-    """A layout computed in Python, scaled to vis-network's canvas units."""
-    pos = nx.spring_layout(g, seed=seed, iterations=30, weight="weight")
-    scale = 40 * math.sqrt(max(g.number_of_nodes(), 1))
-    return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in pos.items()}
+    """A force-directed layout computed in Python, in vis-network's canvas units.
+
+    igraph's Fruchterman-Reingold with a grid takes about a second for 20,000 nodes where
+    networkx's spring layout takes minutes (bench/network.py). igraph draws its random start
+    from the random-number generator it is given; handing it one seeded with ``seed`` (and
+    restoring the default after) makes the same graph give the same picture. The layout is
+    scaled so that the picture is about 30 units per node across, the size of a node.
+    """
+    nodes = sorted(g)
+    if not nodes:
+        return {}
+    index = {n: i for i, n in enumerate(nodes)}
+    h = ig.Graph(n=len(nodes), edges=[(index[a], index[c]) for a, c in g.edges()])
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        coords = h.layout_fruchterman_reingold(niter=300, grid=True).coords
+    finally:
+        ig.set_random_number_generator(random)
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    scale = 30 * math.sqrt(len(nodes)) / span
+    return {n: (coords[i][0] * scale, coords[i][1] * scale) for n, i in index.items()}
 
 
 def page(g: nx.Graph, *, title: str, seed: int = 1) -> str:
     """The HTML page of a network (nodes with ``label``, ``country``; edges with ``weight``)."""
-    measured = metrics(g, seed=seed)
+    measured = metrics(g, seed=seed, centrality=False)
     countries = sorted({str(d.get("country", "")) for _, d in g.nodes(data=True)} - {""})
     colour = {c: PALETTE[i] if i < len(PALETTE) else OTHER for i, c in enumerate(countries)}
     precompute = g.number_of_nodes() >= PRECOMPUTE_FROM
     positions = _positions(g, seed) if precompute else {}
-    net = Network(directed=False)
+    nodes: list[dict[str, object]] = []
     for node in sorted(g):
         d, m = g.nodes[node], measured.nodes[node]
-        extra = {"x": positions[node][0], "y": positions[node][1]} if precompute else {}
-        net.add_node(
-            node,
-            label=str(d.get("label", node)),
-            color=colour.get(str(d.get("country", "")), OTHER),
-            size=8 + 4 * math.sqrt(float(m["weighted_degree"])),
-            **extra,
-        )
+        item: dict[str, object] = {
+            "id": node,
+            "label": str(d.get("label", node)),
+            "color": colour.get(str(d.get("country", "")), OTHER),
+            "size": round(8 + 4 * math.sqrt(float(m["weighted_degree"])), 2),
+            "info": {
+                "kind": d.get("kind", ""),
+                "country": d.get("country", ""),
+                "region": d.get("region", ""),
+                "projects": d.get("projects", ""),
+                "events": d.get("events", ""),
+                "degree": m["degree"],
+            },
+        }
+        if precompute:
+            item["x"], item["y"] = (round(v, 2) for v in positions[node])
+        nodes.append(item)
+    edges = []
     for a, c, d in sorted(g.edges(data=True)):
         weight = int(d.get("weight", 1))
-        net.add_edge(a, c, width=min(1 + weight, 10), value=weight, title=f"{weight} shared")
-    nodes, edges, *_ = net.get_network_data()
-    for n in nodes:
-        d, m = g.nodes[n["id"]], measured.nodes[n["id"]]
-        n["info"] = {
-            "kind": d.get("kind", ""),
-            "country": d.get("country", ""),
-            "region": d.get("region", ""),
-            "projects": d.get("projects", ""),
-            "events": d.get("events", ""),
-            "degree": m["degree"],
-        }
-        n.pop("title", None)
+        edges.append(
+            {"from": a, "to": c, "width": min(1 + weight, 10), "title": f"{weight} shared"}
+        )
     options = {
         "physics": {"enabled": not precompute, "stabilization": {"iterations": 200}},
         "interaction": {"hover": True, "tooltipDelay": 100},
