@@ -32,6 +32,8 @@ validate: install ## SHACL report of the curated data, by data file and line (di
 
 bench: install ## Benchmarks (bench/*.py); they print ratios and sizes, never fail on time
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/queries.py
+	$(BIN)/python bench/network.py
 
 demo: build validate ## Build, validate and export the graph, draw the network, say where it all is
 	$(BIN)/kgraph network draw

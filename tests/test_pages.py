@@ -118,3 +118,54 @@ def test_page_is_self_contained(views):
     assert "<link" not in html
     assert 'src="http' not in html
     assert PALETTE[0] in html  # the first country has the first colour
+
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/realdata is not here")
+def test_the_real_interreg_partner_network_renders(browser, paths, tmp_path):
+    from kgraph.importers.interreg import import_interreg
+    from kgraph.nuts import NutsList
+    from kgraph.pipeline import build
+    from kgraph.reconcile import Reconciler
+
+    curated, onto, _ = build(paths)
+    nuts = NutsList.from_csv(SHARED / "nuts" / "NUTS2021.csv")
+    nuts.with_curated(curated.of("regions").values())
+    reconciler = Reconciler(curated.of("organisations").values())
+    listing = SHARED / "interreg-se-partners" / "rawdata.json"
+    result = import_interreg(listing, onto, nuts=nuts, reconciler=reconciler)
+    g = organisation_graph(bipartite(to_store(result.graph)))
+    assert g.number_of_nodes() == 583
+    path = write_page(g, tmp_path / "interreg.html", title="Interreg partners in Sweden")
+    tab, problems = open_offline(browser, path)
+    assert problems == {"console": [], "failed": [], "external": []}
+    assert tab.evaluate("window.kgraphNodeCount") == g.number_of_nodes()
+    assert "SE" in tab.inner_text("#legend")
+    node = max(g, key=lambda n: g.degree(n, weight="weight"))
+    _click_node(tab, node)
+    tab.wait_for_selector("#tooltip", state="visible", timeout=5_000)
+    assert str(g.nodes[node]["label"]) in tab.inner_text("#tooltip")
+    tab.screenshot(path=str(tmp_path / "interreg.png"))
+
+
+def test_large_pages_get_positions_from_python_and_start_still(browser, tmp_path):
+    g = nx.Graph()
+    big = nx.barabasi_albert_graph(1_500, 2, seed=3)
+    for a, b in big.edges():
+        g.add_edge(f"n{a:04d}", f"n{b:04d}", weight=1)
+    for n in g:
+        g.nodes[n].update(label=n, country="PL" if n < "n0700" else "SE")
+    html = page(g, title="big")
+    assert html == page(g, title="big")  # the layout is seeded: the same graph, the same page
+    path = write_page(g, tmp_path / "big.html", title="big")
+    tab, problems = open_offline(browser, path)
+    assert problems == {"console": [], "failed": [], "external": []}
+    assert tab.evaluate("kgraphNetwork.physics.options.enabled") is False
+    assert tab.evaluate("window.kgraphNodeCount") == 1_500
+    spread = tab.evaluate(
+        "(() => { const p = Object.values(kgraphNetwork.getPositions());"
+        " const xs = p.map(q => q.x); return Math.max(...xs) - Math.min(...xs); })()"
+    )
+    assert spread > 500  # laid out, not piled on one point

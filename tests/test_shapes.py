@@ -25,7 +25,8 @@ V, W, INFO = Severity.VIOLATION, Severity.WARNING, Severity.INFO
 EP = "event-participation:e1--anna--speaker"
 MEMBERSHIP = "membership:anna--lead--director"
 DOC_B = """
-    source:doc-b a kg:SourceDocument ; rdfs:label "Document B"@en ; dcterms:title "Document B"@en ;
+    source:doc-b a kg:SourceDocument , kg:Source ; rdfs:label "Document B"@en ;
+        dcterms:title "Document B"@en ;
         kg:fileName "doc-b.txt" ;
         dcterms:language <http://publications.europa.eu/resource/authority/language/ENG> .
     source:doc-b-p1 a kg:SourcePassage ; rdfs:label "doc-b.txt, paragraph 1"@en ;
@@ -178,11 +179,42 @@ CASES = [
     ),
     Case("Project-acronym", "project:p1", "kg:acronym", V, drop("project:p1", "kg:acronym")),
     Case(
-        "Project-leadPartner",
+        "LeadPartner-rule",
         "project:p1",
-        "^kg:inProject",
+        "kg:leadPartner",
         V,
         put("participation:p1--lead", "kg:participationRole", "partrole:partner"),
+    ),
+    Case(
+        "LeadPartnerUnstated-rule",
+        "project:p1",
+        "kg:leadPartner",
+        INFO,
+        put("participation:p1--lead", "kg:participationRole", "partrole:partner")
+        + delete("project:p1 kg:leadPartner organisation:lead")
+        + add("project:p1", "kg:unstatedProperty", "kg:leadPartner")
+        + add("project:p1", "kg:curatorNote", '"The list names one country\'s partners."@en'),
+    ),
+    Case(
+        "Project-leadPartnerLink",
+        "project:p1",
+        "kg:leadPartner",
+        V,
+        add("project:p1", "kg:leadPartner", "organisation:uni"),
+    ),
+    Case(
+        "Project-policyObjective",
+        "project:p1",
+        "kg:policyObjective",
+        V,
+        put("project:p1", "kg:policyObjective", '"PO9"'),
+    ),
+    Case(
+        "Project-specificObjective",
+        "project:p1",
+        "kg:specificObjective",
+        V,
+        put("project:p1", "kg:specificObjective", '"RSO1"'),
     ),
     Case(
         "Project-leadPartner",
@@ -336,7 +368,7 @@ CASES = [
     Case(
         "Budget-owner",
         "budget:p1",
-        "^kg:totalBudget|^kg:partnerBudget",
+        "^kg:totalBudget|^kg:partnerBudget|^kg:euContribution",
         V,
         drop("project:p1", "kg:totalBudget"),
     ),
@@ -446,6 +478,27 @@ CASES = [
         "kg:formerName",
         V,
         put("organisation:lead", "kg:formerName", '"Old Office"'),
+    ),
+    Case(
+        "Participation-euContribution",
+        "participation:p1--lead",
+        "kg:euContribution",
+        V,
+        add("participation:p1--lead", "kg:euContribution", "organisation:lead"),
+    ),
+    Case(
+        "Organisation-pic",
+        "organisation:uni",
+        "kg:pic",
+        V,
+        put("organisation:uni", "kg:pic", '"99999"'),
+    ),
+    Case(
+        "Organisation-vat",
+        "organisation:uni",
+        "kg:vatNumber",
+        V,
+        put("organisation:uni", "kg:vatNumber", '"PL 542 000 24 30"'),
     ),
     Case(
         "OrganisationKindShape",
@@ -678,6 +731,58 @@ CASES = [
         "dcterms:issued",
         V,
         put("source:doc-a", "dcterms:issued", '"March 2021"'),
+    ),
+    Case(
+        "Source-file", "source:list.json", "kg:fileName", V, drop("source:list.json", "kg:fileName")
+    ),
+    Case(
+        "SourceDataset-file",
+        "source:list.json",
+        "kg:fileName",
+        V,
+        put("source:list.json", "kg:fileName", '"my list.json"'),
+    ),
+    Case(
+        "SourceDataset-title",
+        "source:list.json",
+        "dcterms:title",
+        V,
+        put("source:list.json", "dcterms:title", '"Lista"@pl'),
+    ),
+    Case(
+        "SourceDataset-sha256",
+        "source:list.json",
+        "kg:sha256",
+        V,
+        drop("source:list.json", "kg:sha256"),
+    ),
+    Case(
+        "SourceDataset-records",
+        "source:list.json",
+        "kg:recordCount",
+        V,
+        put("source:list.json", "kg:recordCount", "-1"),
+    ),
+    Case(
+        "SourceRecord-dataset",
+        "source:list.json-r2",
+        "dcterms:isPartOf",
+        V,
+        put("source:list.json-r2", "dcterms:isPartOf", "source:doc-a"),
+    ),
+    Case(
+        "SourceRecord-number",
+        "source:list.json-r2",
+        "kg:recordNumber",
+        V,
+        put("source:list.json-r2", "kg:recordNumber", '"two"'),
+    ),
+    Case(
+        "Provenance-passage",
+        "organisation:uni",
+        "kg:citesPassage",
+        V,
+        add("organisation:uni", "kg:citesPassage", "source:list.json"),
     ),
     Case(
         "SourcePassage-document",

@@ -54,6 +54,7 @@ from kgraph.records import (
     Source,
     Statement,
     citation_parts,
+    cites_record,
 )
 
 __all__ = ["CURATORS", "Built", "Origin", "build_graph", "build_located"]
@@ -61,7 +62,11 @@ __all__ = ["CURATORS", "Built", "Origin", "build_graph", "build_located"]
 NUTS_CODE = "http://data.europa.eu/nuts/code/"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
-LANGUAGES = {"pl": "POL", "en": "ENG", "de": "DEU", "fi": "FIN", "fr": "FRA", "es": "SPA"}
+LANGUAGES = {
+    "pl": "POL", "en": "ENG", "de": "DEU", "fi": "FIN", "fr": "FRA", "es": "SPA", "sv": "SWE",
+    "da": "DAN", "nb": "NOB", "nl": "NLD", "it": "ITA", "pt": "POR", "lt": "LIT", "lv": "LAV",
+    "et": "EST", "cs": "CES", "sk": "SLK", "hu": "HUN",
+}  # fmt: skip
 
 #: Which property a field name stands for, so ``curator_added: [region]`` can be stated in RDF.
 FIELD_PROPERTY: dict[str, URIRef] = {
@@ -91,6 +96,11 @@ FIELD_PROPERTY: dict[str, URIRef] = {
     "organisation": ORG.organization,
     "description": DCTERMS.description,
     "honorific": SCHEMA.honorificPrefix,
+    "lead_partner": KG.leadPartner,
+    "pic": KG.pic,
+    "vat": KG.vatNumber,
+    "policy_objective": KG.policyObjective,
+    "specific_objective": KG.specificObjective,
 }
 
 
@@ -223,19 +233,32 @@ class _Builder:
         """State where ``s`` comes from: cited paragraphs, or the curators and their note."""
         self.locate(s, statement)
         for citation in statement.cites:
-            file, para = citation_parts(citation)
-            doc = entity_iri("source", file.removesuffix(".txt"))
-            passage = entity_iri("source", f"{file.removesuffix('.txt')}-p{para}")
+            file, number = citation_parts(citation)
+            source = self.ds.of("sources").get(file)
+            slug = source.slug if source is not None else file.removesuffix(".txt")
+            doc = entity_iri("source", slug)
+            by_record = cites_record(citation)
+            if source is not None and source.is_article == by_record:
+                unit = "a record (#rN)" if by_record else "a paragraph (#pN)"
+                self.error(
+                    statement, "cites", f"{citation!r} cites {unit} of {file}, which has none"
+                )
+            passage = entity_iri("source", f"{slug}-{'r' if by_record else 'p'}{number}")
             self.g.add((s, PROV.wasDerivedFrom, doc))
             self.g.add((s, KG.citesPassage, passage))
-            if (passage, RDF.type, KG.SourcePassage) not in self.g:
-                sources = self.ds.of("sources")
-                if file in sources:
-                    self.locate(passage, sources[file], f"{file}, paragraph {para}")
-                self.typed(passage, KG.SourcePassage)
-                self.g.add((passage, DCTERMS.isPartOf, doc))
-                self.g.add((passage, KG.paragraph, _int(para)))
-                self.g.add((passage, RDFS.label, Literal(f"{file}, paragraph {para}", lang="en")))
+            if (passage, RDF.type, KG.SourcePassage) in self.g or (
+                passage,
+                RDF.type,
+                KG.SourceRecord,
+            ) in self.g:
+                continue
+            noun = "record" if by_record else "paragraph"
+            if source is not None:
+                self.locate(passage, source, f"{file}, {noun} {number}")
+            self.typed(passage, KG.SourceRecord if by_record else KG.SourcePassage)
+            self.g.add((passage, DCTERMS.isPartOf, doc))
+            self.g.add((passage, KG.recordNumber if by_record else KG.paragraph, _int(number)))
+            self.g.add((passage, RDFS.label, Literal(f"{file}, {noun} {number}", lang="en")))
         if not statement.cites:
             self.g.add((s, PROV.wasAttributedTo, CURATORS))
         if statement.curator_note:
@@ -263,7 +286,10 @@ class _Builder:
         """A source document."""
         s = entity_iri("source", r.slug)
         self.locate(s, r)
-        self.typed(s, KG.SourceDocument)
+        self.typed(s, KG.SourceDocument if r.is_article else KG.SourceDataset)
+        self.add(s, KG.sha256, Literal(r.sha256) if r.sha256 else None)
+        self.add(s, KG.recordCount, _int(r.records) if r.records is not None else None)
+        self.add(s, DCTERMS.format, Literal(r.media_type) if r.media_type else None)
         self.g.add((s, KG.fileName, Literal(r.file)))
         self.texts(s, DCTERMS.title, r.title)
         self.texts(s, RDFS.label, r.title)
@@ -344,6 +370,8 @@ class _Builder:
         self.add(s, KG.locatedIn, self.region(r.region))
         self.add(s, ORG.unitOf, entity_iri("organisation", r.unit_of) if r.unit_of else None)
         self.add(s, FOAF.homepage, URIRef(r.website) if r.website else None)
+        self.add(s, KG.pic, Literal(r.pic) if r.pic else None)
+        self.add(s, KG.vatNumber, Literal(r.vat) if r.vat else None)
         for other in r.cooperates_with:
             self.g.add((s, KG.cooperatesWith, entity_iri("organisation", other)))
         self.provenance(s, r)
@@ -419,6 +447,10 @@ class _Builder:
         self.add(s, KG.projectCode, Literal(r.code) if r.code else None)
         self.add(s, SCHEMA.startDate, _date(r.start) if r.start else None)
         self.add(s, SCHEMA.endDate, _date(r.end) if r.end else None)
+        self.add(s, KG.policyObjective, Literal(r.policy_objective) if r.policy_objective else None)
+        self.add(
+            s, KG.specificObjective, Literal(r.specific_objective) if r.specific_objective else None
+        )
         for url in r.website:
             self.g.add((s, FOAF.homepage, URIRef(url)))
         for i, c in enumerate(r.partner_countries):
@@ -436,12 +468,18 @@ class _Builder:
             self.g.add((part, KG.participant, org))
             role = self.concept(p, "participation-role", "role", p.role)
             self.add(part, KG.participationRole, role)
+            if p.role == "lead-partner":
+                self.g.add((s, KG.leadPartner, org))
             self.add(part, SCHEMA.startDate, _date(p.start) if p.start else None)
             self.add(part, SCHEMA.endDate, _date(p.end) if p.end else None)
             if p.budget:
                 iri = entity_iri("budget", f"{r.id}--{p.organisation}")
                 label = f"Budget of {self.label(org)} in {r.acronym}"
                 self.g.add((part, KG.partnerBudget, self.budget(iri, p.budget, label)))
+            if p.eu_contribution:
+                iri = entity_iri("budget", f"{r.id}--{p.organisation}--eu")
+                label = f"EU contribution to {self.label(org)} in {r.acronym}"
+                self.g.add((part, KG.euContribution, self.budget(iri, p.eu_contribution, label)))
             role_name = p.role.replace("-", " ")
             self.g.add(
                 (
@@ -518,8 +556,14 @@ def build_graph(dataset: Dataset, ontology: Ontology, *, version: str = "0.0.0")
     return build_located(dataset, ontology, version=version).graph
 
 
-def build_located(dataset: Dataset, ontology: Ontology, *, version: str = "0.0.0") -> Built:
-    """Build the graph and note where each minted IRI was curated (for validation reports)."""
+def build_located(
+    dataset: Dataset, ontology: Ontology, *, version: str = "0.0.0", describe: bool = True
+) -> Built:
+    """Build the graph and note where each minted IRI was curated (for validation reports).
+
+    ``describe=False`` leaves out the DCAT/VoID description of the kgraph dataset (imports
+    describe themselves).
+    """
     b = _Builder(dataset, ontology)
     b.g += ontology.vocabularies  # publish the role and type concepts the data refers to
     steps: Iterable[tuple[str, Any]] = (
@@ -540,5 +584,6 @@ def build_located(dataset: Dataset, ontology: Ontology, *, version: str = "0.0.0
             step(record)
     if b.errors:
         raise DataErrors(b.errors)
-    describe_dataset(b.g, version=version)
+    if describe:
+        describe_dataset(b.g, version=version)
     return Built(b.g, b.origins)

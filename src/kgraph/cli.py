@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
@@ -23,6 +23,9 @@ from kgraph import __version__
 from kgraph.endpoint import publish, run_remote
 from kgraph.errors import DataErrors, display_path
 from kgraph.export import write_atomically
+from kgraph.importers import ImportResult, check_and_write, report_text
+from kgraph.importers.cordis import import_cordis
+from kgraph.importers.interreg import import_interreg
 from kgraph.network import (
     Filters,
     bipartite,
@@ -33,9 +36,12 @@ from kgraph.network import (
     people_graph,
     region_graph,
 )
+from kgraph.nuts import NutsList
+from kgraph.ontology import Ontology
 from kgraph.paths import ProjectPaths, default_paths
 from kgraph.pipeline import InvalidGraph, build, build_and_write, check
 from kgraph.query import Param, ParamType, QueryError, bind, load_catalogue, run_local, to_term
+from kgraph.reconcile import Reconciler
 from kgraph.results import ResultFormat, render, to_table
 from kgraph.store import to_store
 from kgraph.summary import summarize
@@ -409,6 +415,10 @@ ToOpt = Annotated[str | None, typer.Option("--to", help="Only projects running b
 RegionOpt = Annotated[
     str | None, typer.Option("--region", help="Only organisations in this NUTS region (and below).")
 ]
+GraphOpt = Annotated[
+    Path | None,
+    typer.Option("--graph", help="Use this RDF file (e.g. an import) instead of data/."),
+]
 
 
 def _network(
@@ -419,6 +429,7 @@ def _network(
     start: str | None,
     end: str | None,
     region: str | None,
+    graph_file: Path | None = None,
 ) -> nx.Graph:
     """Build the chosen view from data/, with the filters; exit 2 on a bad filter value."""
     try:
@@ -439,7 +450,7 @@ def _network(
     except QueryError as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         raise typer.Exit(code=2) from None
-    store = _local_store(paths, None)
+    store = _local_store(paths, graph_file)
     if view is View.PEOPLE:
         return people_graph(store)
     orgs = organisation_graph(bipartite(store, filters, events=events))
@@ -457,11 +468,12 @@ def network_stats_cmd(
     fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table",
     top: Annotated[int, typer.Option("--top", help="Show the N highest weighted degrees.")] = 25,
     data: DataOpt = None,
+    graph_file: GraphOpt = None,
 ) -> None:
     """Network measures: degree, weighted degree, betweenness, PageRank, communities, brokers."""
     paths = default_paths(data=data)
     with err.status("Building the network …"):
-        graph = _network(paths, view, events, programme, start, end, region)
+        graph = _network(paths, view, events, programme, start, end, region, graph_file)
         measured = metrics(graph)
     ranked = sorted(
         measured.nodes.items(), key=lambda kv: (-float(kv[1]["weighted_degree"]), kv[0])
@@ -496,11 +508,12 @@ def network_export_cmd(
     region: RegionOpt = None,
     out_dir: OutOpt = None,
     data: DataOpt = None,
+    graph_file: GraphOpt = None,
 ) -> None:
     """Write the network as GEXF and GraphML (Gephi, Cytoscape) and as CSV node and edge lists."""
     paths = default_paths(data=data, dist=out_dir)
     with err.status("Building the network …"):
-        graph = _network(paths, view, events, programme, start, end, region)
+        graph = _network(paths, view, events, programme, start, end, region, graph_file)
     measured = metrics(graph)
     for node, values in measured.nodes.items():
         graph.nodes[node].update({k: v for k, v in values.items() if k != "label"})
@@ -519,19 +532,134 @@ def network_draw_cmd(
     region: RegionOpt = None,
     out_dir: OutOpt = None,
     data: DataOpt = None,
+    graph_file: GraphOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the page to this file.")
+    ] = None,
 ) -> None:
     """Draw the network as a self-contained HTML page that works offline (network-VIEW.html)."""
     paths = default_paths(data=data, dist=out_dir)
     with err.status("Building the network and its page …"):
-        graph = _network(paths, view, events, programme, start, end, region)
+        graph = _network(paths, view, events, programme, start, end, region, graph_file)
         title = f"kgraph: {view.value} that work together" + (
             " (projects and events)" if events else ""
         )
-        written = write_page(graph, paths.dist / f"network-{view.value}.html", title=title)
+        target = output or paths.dist / f"network-{view.value}.html"
+        written = write_page(graph, target, title=title)
     out.print(
         f"wrote [bold]{display_path(written)}[/bold] ({graph.number_of_nodes()} nodes, "
         f"{graph.number_of_edges()} ties); open it in a browser, no internet needed",
         highlight=False,
+    )
+
+
+import_app = typer.Typer(
+    help="Import real cooperation data into a graph of its own (dist/imports/NAME.ttl).",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
+NutsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--nuts",
+        help="NUTS reference list, CSV of code;name (Eurostat NUTS2021.csv); default: the "
+        "regions of data/ and kgraph's country table.",
+    ),
+]
+ImportOutOpt = Annotated[
+    Path | None, typer.Option("--out", help="Folder for the import's files (dist/imports/).")
+]
+AllowOpt = Annotated[
+    bool, typer.Option("--allow-invalid", help="Write the import even if SHACL finds violations.")
+]
+
+
+def _run_import(
+    paths: ProjectPaths,
+    out_dir: Path | None,
+    nuts_file: Path | None,
+    allow_invalid: bool,
+    run: Callable[[Ontology, NutsList, Reconciler], ImportResult],
+) -> None:
+    """Load data/, run one importer, validate it with data/, write its files and say where."""
+    target = out_dir or paths.dist / "imports"
+    try:
+        with _progress() as (bar, say):
+            task = bar.add_task("Reading data/ and the reference lists …", total=None)
+            curated, onto, built = build(paths)
+            nuts = NutsList.from_csv(nuts_file) if nuts_file else NutsList()
+            nuts.with_curated(curated.of("regions").values())
+            reconciler = Reconciler(curated.of("organisations").values())
+            bar.update(task, description="Importing and reconciling …")
+            result = run(onto, nuts, reconciler)
+            bar.remove_task(task)
+            shapes = load_shapes(paths.shapes)
+            report, written = check_and_write(
+                result, built.graph, built.origins, shapes, target,
+                allow_invalid=allow_invalid, progress=say,
+            )  # fmt: skip
+    except DataErrors as exc:
+        for e in exc.errors:
+            err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
+        err.print(f"[bold red]{len(exc.errors)} problem(s); nothing was written.[/bold red]")
+        raise typer.Exit(code=1) from None
+    except InvalidGraph as exc:
+        _print_report(exc.report, worst=Severity.VIOLATION)
+        err.print(f"[bold red]The import does not conform ({exc.report.summary()}); nothing "
+                  "was written.[/bold red] Use --allow-invalid to write it anyway.")  # fmt: skip
+        raise typer.Exit(code=1) from None
+    out.print(report_text(result), highlight=False, end="")
+    out.print(f"SHACL validation with data/: {report.summary()}", highlight=False)
+    for path in written:
+        out.print(f"wrote [bold]{display_path(path)}[/bold]", highlight=False)
+
+
+@import_app.command("interreg-partners")
+def import_interreg_cmd(
+    file: Annotated[Path, typer.Argument(help="The partner list (JSON array of records).")],
+    nuts: NutsOpt = None,
+    period: Annotated[
+        str, typer.Option("--period", help="Programming period of the list's programmes.")
+    ] = "2021-2027",
+    name: Annotated[str, typer.Option("--name", help="Name of the import's graph.")] = (
+        "interreg-partners"
+    ),
+    out_dir: ImportOutOpt = None,
+    allow_invalid: AllowOpt = False,
+    data: DataOpt = None,
+) -> None:
+    """Import a partner-level Interreg list (programme, project, organisation, role, region)."""
+    _run_import(
+        default_paths(data=data),
+        out_dir,
+        nuts,
+        allow_invalid,
+        lambda onto, regions, rec: import_interreg(
+            file, onto, nuts=regions, reconciler=rec, period=period, name=name
+        ),
+    )
+
+
+@import_app.command("cordis")
+def import_cordis_cmd(
+    projects: Annotated[Path, typer.Argument(help="CORDIS project.csv.")],
+    organisations: Annotated[Path, typer.Argument(help="CORDIS organization.csv.")],
+    nuts: NutsOpt = None,
+    name: Annotated[str, typer.Option("--name", help="Name of the import's graph.")] = "cordis",
+    out_dir: ImportOutOpt = None,
+    allow_invalid: AllowOpt = False,
+    data: DataOpt = None,
+) -> None:
+    """Import CORDIS projects and their participants (joined on the project id)."""
+    _run_import(
+        default_paths(data=data),
+        out_dir,
+        nuts,
+        allow_invalid,
+        lambda onto, regions, rec: import_cordis(
+            projects, organisations, onto, nuts=regions, reconciler=rec, name=name
+        ),
     )
 
 

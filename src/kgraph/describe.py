@@ -58,7 +58,7 @@ def describe_dataset(g: Graph, *, version: str) -> None:
         {_namespace_of(p) for p in g.predicates()}
         | {_namespace_of(o) for o in g.objects(None, RDF.type)}
     )
-    sources = sorted(g.subjects(RDF.type, KG.SourceDocument), key=str)
+    sources = sorted(g.subjects(RDF.type, KG.Source), key=str)
     g.add((CURATORS, RDF.type, PROV.Agent))
     g.add((CURATORS, RDFS.label, Literal("kgraph curators", lang="en")))
     g.add((d, RDF.type, DCAT.Dataset))

@@ -45,10 +45,12 @@ __all__ = [
     "SourceInfo",
     "Statement",
     "citation_parts",
+    "cites_record",
 ]
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-CITATION = r"^(?P<file>[A-Za-z0-9_.-]+\.txt)#p(?P<para>[1-9][0-9]*)$"
+#: ``FILE.txt#pN`` cites paragraph N of an article; ``FILE#rN`` record N of an imported data file.
+CITATION = r"^(?:[A-Za-z0-9_.-]+\.txt#p|[A-Za-z0-9_.-]+#r)[1-9][0-9]*$"
 NUTS = r"^[A-Z]{2}[0-9A-Z]{0,3}$"
 
 
@@ -86,9 +88,14 @@ Money = Annotated[Decimal, Field(gt=0, allow_inf_nan=False)]
 
 
 def citation_parts(citation: str) -> tuple[str, int]:
-    """Split ``'001_x.txt#p6'`` into the file name and the paragraph number."""
-    file, _, para = citation.partition("#p")
-    return file, int(para)
+    """Split ``'001_x.txt#p6'`` (or ``'list.json#r17'``) into the file name and the number."""
+    file, _, part = citation.rpartition("#")
+    return file, int(part[1:])
+
+
+def cites_record(citation: str) -> bool:
+    """Whether ``citation`` names a record of a data file (``#rN``) rather than a paragraph."""
+    return citation.rpartition("#")[2].startswith("r")
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,8 @@ class Located(BaseModel):
 class Statement(Located):
     """Something stated about the world, with the documents stating it (or a curator's note)."""
 
+    #: Facts derived from other fields that may still be marked ``unstated`` (``lead_partner``).
+    derived_fields: ClassVar[tuple[str, ...]] = ()
     cites: list[Citation] = Field(default_factory=list)
     curator_added: list[str] = Field(default_factory=list)
     unstated: list[str] = Field(default_factory=list)
@@ -148,7 +157,8 @@ class Statement(Located):
             raise ValueError("give 'cites' (FILE.txt#pN) or a 'curator_note' for facts you added")
         for name in ("curator_added", "unstated"):
             fields = getattr(self, name)
-            unknown = sorted(set(fields) - set(type(self).model_fields))
+            known = set(type(self).model_fields) | set(type(self).derived_fields)
+            unknown = sorted(set(fields) - known)
             if unknown:
                 raise ValueError(f"{name} names unknown fields: {', '.join(unknown)}")
             if fields and not self.curator_note:
@@ -166,16 +176,20 @@ class Record(Statement):
 
 
 class Source(Located):
-    """A source document (one of the articles in shared/seeds/)."""
+    """A source: an article in shared/seeds/ (``.txt``) or an imported data file."""
 
     id_field: ClassVar[str] = "file"
-    file: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+\.txt$")]
+    file: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+\.[A-Za-z0-9]+$")]
     language: Lang
     title: LangText
     publisher: LangText | None = None
     author: Text | None = None
     issued: date | None = None
     curator_note: Text | None = None
+    #: For data files: checksum of the bytes, number of records and media type.
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+    records: Annotated[int, Field(ge=0)] | None = None
+    media_type: Text | None = None
 
     @property
     def key(self) -> str:
@@ -183,8 +197,13 @@ class Source(Located):
         return self.file
 
     @property
+    def is_article(self) -> bool:
+        """An article (text, cited by paragraph) rather than a data file (cited by record)."""
+        return self.file.endswith(".txt")
+
+    @property
     def slug(self) -> str:
-        """The file name without its extension, used in the document's IRI."""
+        """The file name (without ``.txt`` for articles), used in the source's IRI."""
         return self.file.removesuffix(".txt")
 
 
@@ -227,6 +246,8 @@ class Organisation(Record):
     unit_of: OrgRef | None = None
     website: Url | None = None
     cooperates_with: list[OrgRef] = Field(default_factory=list)
+    pic: Annotated[str, Field(pattern=r"^[0-9]{9}$")] | None = None
+    vat: Annotated[str, Field(pattern=r"^[A-Z]{2}[0-9A-Z+*.]{2,13}$")] | None = None
 
 
 class Post(Statement):
@@ -281,6 +302,7 @@ class Partner(Statement):
     organisation: OrgRef
     role: Slug
     budget: Budget | None = None
+    eu_contribution: Budget | None = None
     start: date | None = None
     end: date | None = None
 
@@ -306,6 +328,7 @@ class Phase(Statement):
 class Project(Record):
     """A cooperation project with its partners, budget, period and phases."""
 
+    derived_fields: ClassVar[tuple[str, ...]] = ("lead_partner",)
     acronym: Text
     title: LangText
     description: LangText | None = None
@@ -319,6 +342,16 @@ class Project(Record):
     partner_countries: list[RegionRef] = Field(default_factory=list)
     partners: list[Partner] = Field(default_factory=list)
     phases: list[Phase] = Field(default_factory=list)
+    policy_objective: Annotated[str, Field(pattern=r"^(PO[1-6]|ISO[12]?)$")] | None = None
+    specific_objective: Annotated[str, Field(pattern=r"^(RSO|ISO)[1-6]\.[1-9][0-9]?$")] | None = (
+        None
+    )
+
+    @model_validator(mode="after")
+    def _lead_partner_unstated_only_when_absent(self) -> Project:
+        if "lead_partner" in self.unstated and any(p.role == "lead-partner" for p in self.partners):
+            raise ValueError("unstated names lead_partner, but a partner has role lead-partner")
+        return self
 
 
 class Practice(Record):
