@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from kgraph.errors import DataError, DataErrors
+from kgraph.query import fold as fold_label
 from kgraph.records import NUTS, Region
 
 __all__ = ["COUNTRY_TABLE", "Country", "NutsEntry", "NutsList", "countries", "fold"]
@@ -31,10 +31,7 @@ _CODE = re.compile(NUTS)
 
 def fold(text: str) -> str:
     """Lowercase, no accents, punctuation as spaces, single spaces: 'Skåne län' → 'skane lan'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    bare = bare.replace("ø", "o").replace("æ", "ae").replace("ß", "ss").replace("ł", "l")
-    return " ".join(re.sub(r"[^\w]+", " ", bare).split())
+    return " ".join(re.sub(r"[^\w]+", " ", fold_label(text)).split())
 
 
 @dataclass(frozen=True)

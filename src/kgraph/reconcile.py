@@ -30,7 +30,16 @@ from dataclasses import dataclass, field
 from kgraph.nuts import fold
 from kgraph.records import Organisation
 
-__all__ = ["NEAR", "Claim", "Node", "Reconciler", "ReviewItem", "normalise_name", "slugify"]
+__all__ = [
+    "NEAR",
+    "Claim",
+    "Node",
+    "Reconciler",
+    "ReviewItem",
+    "clean_vat",
+    "normalise_name",
+    "slugify",
+]
 
 NEAR = 0.9
 #: Legal forms dropped from the end of a name before comparing (folded, space-separated).
@@ -62,7 +71,8 @@ def slugify(text: str, limit: int = 60) -> str:
     return slug or "organisation"
 
 
-def _vat(vat: str | None) -> str | None:
+def clean_vat(vat: str | None) -> str | None:
+    """A VAT number without spaces, dots or dashes, upper case (None if empty)."""
     if not vat:
         return None
     clean = re.sub(r"[\s.\-]", "", vat).upper()
@@ -125,7 +135,7 @@ class Reconciler:
             names = [org.name["en"]] + [n for k, n in sorted(org.name.items()) if k != "en"]
             for group in (org.alt_names, org.former_names):
                 names += [n for _, ns in sorted(group.items()) for n in ns]
-            node = Node(org.id, names, country, curated=True, pic=org.pic, vat=_vat(org.vat))
+            node = Node(org.id, names, country, curated=True, pic=org.pic, vat=clean_vat(org.vat))
             self._index(node)
 
     def _index(self, node: Node) -> None:
@@ -147,7 +157,7 @@ class Reconciler:
 
     def add(self, claim: Claim) -> Node:
         """The node ``claim`` belongs to, created if no rule matches."""
-        vat = _vat(claim.vat)
+        vat = clean_vat(claim.vat)
         key = (claim.country, normalise_name(claim.name))
         node, rule = None, "new"
         if claim.pic and claim.pic in self._by_pic:

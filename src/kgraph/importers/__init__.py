@@ -15,6 +15,7 @@ import hashlib
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,15 @@ class Importing:
             media_type=media,
         )
         return path.name
+
+    def parse_date(self, value: str, key: str, record: int) -> date | None:
+        """The date in ``value`` (field ``key``); None, reported, if empty or not a date."""
+        value = value.strip()
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            self.unresolved_name(f"{key} {value!r} (not a date)", record)
+            return None
 
     def unresolved_name(self, what: str, record: int) -> None:
         """Note a name that could not be resolved, and where."""

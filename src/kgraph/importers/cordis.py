@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter, defaultdict
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from kgraph.errors import DataError, DataErrors
 from kgraph.importers import Importing, ImportResult, finish
 from kgraph.nuts import NutsList, countries
 from kgraph.ontology import Ontology
-from kgraph.reconcile import Claim, Reconciler
+from kgraph.reconcile import Claim, Reconciler, clean_vat
 from kgraph.records import Organisation, Programme, Project
 
 __all__ = ["PROGRAMMES", "ROLES", "TYPES", "import_cordis"]
@@ -119,7 +118,7 @@ def import_cordis(
             st.unresolved_name(f"country {cc!r} (not in NUTS)", n)
             cc = None
         pic = row["organisationID"].strip()
-        vat = re.sub(r"[\s.\-]", "", row.get("vatNumber") or "").upper() or None
+        vat = clean_vat(row.get("vatNumber"))
         if vat and not re.fullmatch(r"[A-Z]{2}[0-9A-Z+*.]{2,13}", vat):
             st.unresolved_name(f"vatNumber {row['vatNumber']!r} (not a VAT number)", n)
             vat = None
@@ -215,8 +214,8 @@ def import_cordis(
             title={"en": row["title"].strip() or row["acronym"].strip() or pid},
             programme=prog_id,
             code=pid,
-            start=_date(st, row, "startDate", n),
-            end=_date(st, row, "endDate", n),
+            start=st.parse_date(row.get("startDate", "")[:10], "startDate", n),
+            end=st.parse_date(row.get("endDate", "")[:10], "endDate", n),
             budget={"amount": budget, "currency": "EUR", "cites": [f"{pfile}#r{n}"]}
             if budget
             else None,
@@ -248,13 +247,3 @@ def import_cordis(
         st.notes.append(f"{len(orphans)} organisation records belong to projects missing from "
                         f"{projects_file.name}: records {listed}.")  # fmt: skip
     return finish(st, ontology, title=f"CORDIS projects imported from {projects_file.name}")
-
-
-def _date(st: Importing, row: dict[str, str], key: str, n: int) -> date | None:
-    """The row's date, or None (reported) when it is missing or not a calendar date."""
-    value = (row.get(key) or "").strip()
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        st.unresolved_name(f"{key} {value!r} (not a date)", n)
-        return None

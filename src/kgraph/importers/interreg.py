@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -218,8 +217,12 @@ def import_interreg(
             part.budget += Decimal(str(row.get("partnerbudget") or 0))
             part.cites.append(f"{file}#r{n}")
         participations += len(parts)
-        starts = {d for n, _, row in members if (d := _date(st, row, "startdatum", n))}
-        ends = {d for n, _, row in members if (d := _date(st, row, "slutdatum", n))}
+        starts = {
+            d for n, _, row in members if (d := st.parse_date(row["startdatum"], "startdatum", n))
+        }
+        ends = {
+            d for n, _, row in members if (d := st.parse_date(row["slutdatum"], "slutdatum", n))
+        }
         if len(starts) > 1 or len(ends) > 1:
             date_conflicts.append(title)
         start, end = min(starts, default=None), max(ends, default=None)
@@ -303,15 +306,6 @@ def _all(
     projects: dict[tuple[str, str], list[tuple[int, int, dict[str, Any]]]],
 ) -> list[tuple[int, int, dict[str, Any]]]:
     return [m for members in projects.values() for m in members]
-
-
-def _date(st: Importing, row: dict[str, Any], key: str, n: int) -> date | None:
-    """The record's date, or None (reported) when it is not a calendar date (2027-02-31)."""
-    try:
-        return date.fromisoformat(row[key])
-    except ValueError:
-        st.unresolved_name(f"{key} {row[key]!r} (not a date)", n)
-        return None
 
 
 def _objective(value: str | None) -> str | None:
