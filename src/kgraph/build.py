@@ -246,16 +246,13 @@ class _Builder:
             passage = entity_iri("source", f"{slug}-{'r' if by_record else 'p'}{number}")
             self.g.add((s, PROV.wasDerivedFrom, doc))
             self.g.add((s, KG.citesPassage, passage))
-            if (passage, RDF.type, KG.SourcePassage) in self.g or (
-                passage,
-                RDF.type,
-                KG.SourceRecord,
-            ) in self.g:
+            cls = KG.SourceRecord if by_record else KG.SourcePassage  # the IRI says which
+            if (passage, RDF.type, cls) in self.g:
                 continue
             noun = "record" if by_record else "paragraph"
             if source is not None:
                 self.locate(passage, source, f"{file}, {noun} {number}")
-            self.typed(passage, KG.SourceRecord if by_record else KG.SourcePassage)
+            self.typed(passage, cls)
             self.g.add((passage, DCTERMS.isPartOf, doc))
             self.g.add((passage, KG.recordNumber if by_record else KG.paragraph, _int(number)))
             self.g.add((passage, RDFS.label, Literal(f"{file}, {noun} {number}", lang="en")))

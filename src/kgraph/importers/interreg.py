@@ -270,9 +270,7 @@ def import_interreg(
         "records": len(rows),
         "programmes": len(programmes),
         "projects": len(st.dataset.of("projects")),
-        "organisation names": len(
-            {row["organisationsnamn"] for _, _, row in _all(projects)} - {None, ""}
-        ),
+        "organisation names": len({row["organisationsnamn"] for _, row in rows} - {None, ""}),
         "organisations": len(reconciler.imported()),
         "participations": participations,
         "projects without their lead partner": sum(
@@ -300,12 +298,6 @@ def import_interreg(
             "one most records give is kept."
         )
     return finish(st, ontology, title=f"Interreg partners imported from {path.name}")
-
-
-def _all(
-    projects: dict[tuple[str, str], list[tuple[int, int, dict[str, Any]]]],
-) -> list[tuple[int, int, dict[str, Any]]]:
-    return [m for members in projects.values() for m in members]
 
 
 def _objective(value: str | None) -> str | None:
