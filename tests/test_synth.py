@@ -25,16 +25,17 @@ def synthetic(built) -> Graph:
 
 
 def test_same_seed_same_graph(built):
-    a = build_located(synthesize(projects=5, countries=2), built.ontology).graph
-    b = build_located(synthesize(projects=5, countries=2), built.ontology).graph
-    c = build_located(synthesize(projects=5, countries=2, seed=2), built.ontology).graph
+    a = build_located(synthesize(projects=5, countries=2, regions=10), built.ontology).graph
+    b = build_located(synthesize(projects=5, countries=2, regions=10), built.ontology).graph
+    c = build_located(synthesize(projects=5, countries=2, regions=10, seed=2), built.ontology).graph
     assert to_ntriples(a) == to_ntriples(b)
     assert to_ntriples(a) != to_ntriples(c)
 
 
 def test_synthetic_data_looks_like_cooperation_data(synthetic):
     assert len(set(synthetic.subjects(RDF.type, KG.Project))) == 60
-    assert len(set(synthetic.subjects(RDF.type, KG.NUTSRegion))) == 330
+    assert len(set(synthetic.subjects(RDF.type, KG.NUTSRegion))) == 300
+    assert len(set(synthetic.subjects(RDF.type, KG.Programme))) == 50
     partners = Counter(synthetic.objects(None, KG.inProject))
     assert min(partners.values()) >= 2
     assert max(partners.values()) > 2 * sorted(partners.values())[len(partners) // 2]  # heavy tail

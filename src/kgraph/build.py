@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from kgraph.namespaces import (
     bind_prefixes,
     entity_iri,
 )
+from kgraph.nogc import paused_gc
 from kgraph.ontology import Ontology
 from kgraph.records import (
     Budget,
@@ -57,7 +59,10 @@ from kgraph.records import (
     cites_record,
 )
 
-__all__ = ["CURATORS", "Built", "Origin", "build_graph", "build_located"]
+__all__ = ["CURATORS", "Built", "Origin", "Triple", "build_graph", "build_located"]
+
+#: One statement; the builder collects them in a plain set (an rdflib Graph is made on demand).
+Triple = tuple[Node, Node, Node]
 
 NUTS_CODE = "http://data.europa.eu/nuts/code/"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
@@ -126,14 +131,29 @@ class Origin:
 
 @dataclass(frozen=True)
 class Built:
-    """A built graph and, for every IRI minted from data/, where it was curated."""
+    """The built triples and, for every IRI minted from data/, where it was curated.
 
-    graph: Graph
+    Writers and the pyoxigraph store read ``triples`` directly; ``graph`` makes the rdflib Graph
+    (for pyshacl and rdflib users) the first time it is asked for. Adding to rdflib's memory
+    store costs ~17 µs a triple, several times the cost of building the triple.
+    """
+
+    triples: frozenset[Triple]
     origins: Mapping[URIRef, Origin]
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The triples as an rdflib Graph with kgraph's prefixes bound."""
+        g = bind_prefixes(Graph())
+        g.addN((s, p, o, g) for s, p, o in self.triples)
+        return g
+
+
+_DATE, _INTEGER, _DECIMAL = XSD.date, XSD.integer, XSD.decimal
 
 
 def _date(value: date) -> Literal:
-    return Literal(value.isoformat(), datatype=XSD.date)
+    return Literal(value.isoformat(), datatype=_DATE)
 
 
 def _int(value: int) -> Literal:
@@ -142,24 +162,49 @@ def _int(value: int) -> Literal:
     Derived types (positiveInteger…) are avoided: Oxigraph stores them as xsd:integer, and a
     published literal must read the same in every store.
     """
-    return Literal(str(value), datatype=XSD.integer)
+    return Literal(str(value), datatype=_INTEGER)
 
 
 def _money(value: Decimal) -> Literal:
     """An xsd:decimal in XSD 1.1 canonical form (1358584, 1760000.5), as Oxigraph stores it."""
     text = format(value.normalize(), "f")
-    return Literal(text, datatype=XSD.decimal)
+    return Literal(text, datatype=_DECIMAL)
+
+
+_LABEL, _DERIVED, _CITES = RDFS.label, PROV.wasDerivedFrom, KG.citesPassage
+
+
+class _Triples(set[Triple]):
+    """The triples being built, remembering each IRI's first English label on the way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labels: dict[Node, str] = {}
+
+    def add(self, triple: Triple) -> None:
+        """Add ``triple``; note it if it is an English rdfs:label."""
+        super().add(triple)
+        o = triple[2]
+        if type(o) is Literal and o.language == "en" and triple[1] == _LABEL:  # type() is cheaper
+            self.labels.setdefault(triple[0], str(o))
+
+    def update(self, *others: Iterable[Triple]) -> None:
+        """Add every triple of ``others``."""
+        for triples in others:
+            for triple in triples:
+                self.add(triple)
 
 
 class _Builder:
-    """Holds the graph being built and the errors found on the way."""
+    """Holds the triples being built and the errors found on the way."""
 
     def __init__(self, dataset: Dataset, ontology: Ontology) -> None:
         self.ds, self.onto = dataset, ontology
-        self.g = bind_prefixes(Graph())
+        self.g = _Triples()
         self.errors: list[DataError] = []
         self.origins: dict[URIRef, Origin] = {}
         self.record = ""  # the top-level record being built, for naming nested statements
+        self.cited: dict[str, tuple[URIRef, URIRef, str]] = {}  # citation -> doc, passage, problem
 
     # -- small helpers -------------------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o: Node | None) -> None:
@@ -233,29 +278,14 @@ class _Builder:
         """State where ``s`` comes from: cited paragraphs, or the curators and their note."""
         self.locate(s, statement)
         for citation in statement.cites:
-            file, number = citation_parts(citation)
-            source = self.ds.of("sources").get(file)
-            slug = source.slug if source is not None else file.removesuffix(".txt")
-            doc = entity_iri("source", slug)
-            by_record = cites_record(citation)
-            if source is not None and source.is_article == by_record:
-                unit = "a record (#rN)" if by_record else "a paragraph (#pN)"
-                self.error(
-                    statement, "cites", f"{citation!r} cites {unit} of {file}, which has none"
-                )
-            passage = entity_iri("source", f"{slug}-{'r' if by_record else 'p'}{number}")
-            self.g.add((s, PROV.wasDerivedFrom, doc))
-            self.g.add((s, KG.citesPassage, passage))
-            cls = KG.SourceRecord if by_record else KG.SourcePassage  # the IRI says which
-            if (passage, RDF.type, cls) in self.g:
-                continue
-            noun = "record" if by_record else "paragraph"
-            if source is not None:
-                self.locate(passage, source, f"{file}, {noun} {number}")
-            self.typed(passage, cls)
-            self.g.add((passage, DCTERMS.isPartOf, doc))
-            self.g.add((passage, KG.recordNumber if by_record else KG.paragraph, _int(number)))
-            self.g.add((passage, RDFS.label, Literal(f"{file}, {noun} {number}", lang="en")))
+            cited = self.cited.get(citation)
+            if cited is None:
+                cited = self.cited[citation] = self.passage(citation)
+            doc, passage, problem = cited
+            if problem:
+                self.error(statement, "cites", problem)
+            self.g.add((s, _DERIVED, doc))
+            self.g.add((s, _CITES, passage))
         if not statement.cites:
             self.g.add((s, PROV.wasAttributedTo, CURATORS))
         if statement.curator_note:
@@ -271,12 +301,33 @@ class _Builder:
                 else:
                     self.g.add((s, marker, prop))
 
+    def passage(self, citation: str) -> tuple[URIRef, URIRef, str]:
+        """Describe the document and passage ``citation`` names; say what is wrong with it."""
+        file, number = citation_parts(citation)
+        source = self.ds.of("sources").get(file)
+        slug = source.slug if source is not None else file.removesuffix(".txt")
+        doc = entity_iri("source", slug)
+        by_record = cites_record(citation)
+        problem = ""
+        if source is not None and source.is_article == by_record:
+            unit = "a record (#rN)" if by_record else "a paragraph (#pN)"
+            problem = f"{citation!r} cites {unit} of {file}, which has none"
+        passage = entity_iri("source", f"{slug}-{'r' if by_record else 'p'}{number}")
+        cls = KG.SourceRecord if by_record else KG.SourcePassage  # the IRI says which
+        if (passage, RDF.type, cls) not in self.g:
+            noun = "record" if by_record else "paragraph"
+            if source is not None:
+                self.locate(passage, source, f"{file}, {noun} {number}")
+            self.typed(passage, cls)
+            self.g.add((passage, DCTERMS.isPartOf, doc))
+            self.g.add((passage, KG.recordNumber if by_record else KG.paragraph, _int(number)))
+            self.g.add((passage, RDFS.label, Literal(f"{file}, {noun} {number}", lang="en")))
+        return doc, passage, problem
+
     def label(self, iri: URIRef) -> str:
         """Return the English label already given to ``iri`` (for labels of n-ary nodes)."""
-        for lbl in self.g.objects(iri, RDFS.label):
-            if isinstance(lbl, Literal) and lbl.language == "en":
-                return str(lbl)
-        return str(iri).rsplit("/", 1)[-1]
+        found = self.g.labels.get(iri)
+        return found if found is not None else str(iri).rsplit("/", 1)[-1]
 
     # -- records ------------------------------------------------------------------------------
     def source(self, r: Source) -> None:
@@ -358,9 +409,9 @@ class _Builder:
             self.typed(s, cls)
         self.texts(s, RDFS.label, r.name)
         for lang, names in sorted(r.alt_names.items()):
-            self.g.addN((s, SKOS.altLabel, Literal(n, lang=lang), self.g) for n in names)
+            self.g.update((s, SKOS.altLabel, Literal(n, lang=lang)) for n in names)
         for lang, names in sorted(r.former_names.items()):
-            self.g.addN((s, KG.formerName, Literal(n, lang=lang), self.g) for n in names)
+            self.g.update((s, KG.formerName, Literal(n, lang=lang)) for n in names)
         self.add(s, KG.acronym, Literal(r.acronym) if r.acronym else None)
         self.require_country(r, "country", r.country)
         self.add(s, KG.country, self.region(r.country or self.country_of(r.region)))
@@ -561,8 +612,13 @@ def build_located(
     ``describe=False`` leaves out the DCAT/VoID description of the kgraph dataset (imports
     describe themselves).
     """
+    with paused_gc():
+        return _build(dataset, ontology, version=version, describe=describe)
+
+
+def _build(dataset: Dataset, ontology: Ontology, *, version: str, describe: bool) -> Built:
     b = _Builder(dataset, ontology)
-    b.g += ontology.vocabularies  # publish the role and type concepts the data refers to
+    b.g.update(ontology.vocabularies)  # publish the role and type concepts the data refers to
     steps: Iterable[tuple[str, Any]] = (
         ("sources", b.source),
         ("regions", b.region_record),
@@ -582,5 +638,5 @@ def build_located(
     if b.errors:
         raise DataErrors(b.errors)
     if describe:
-        describe_dataset(b.g, version=version)
-    return Built(b.g, b.origins)
+        b.g.update(describe_dataset(b.g, version=version))
+    return Built(frozenset(b.g), b.origins)

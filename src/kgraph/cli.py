@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kgraph import __version__
+from kgraph.build import Built, build_located
 from kgraph.endpoint import publish, run_remote
 from kgraph.errors import DataErrors, display_path
 from kgraph.export import write_atomically
@@ -37,14 +38,16 @@ from kgraph.network import (
     region_graph,
 )
 from kgraph.nuts import NutsList
-from kgraph.ontology import Ontology
+from kgraph.ontology import Ontology, load_ontology
 from kgraph.paths import ProjectPaths, default_paths
 from kgraph.pipeline import InvalidGraph, build, build_and_write, check
 from kgraph.query import Param, ParamType, QueryError, bind, load_catalogue, run_local, to_term
 from kgraph.reconcile import Reconciler
 from kgraph.results import ResultFormat, render, to_table
+from kgraph.run import STAGES, StageTime, run_pipeline
 from kgraph.store import to_store
 from kgraph.summary import summarize
+from kgraph.synth import QUERY_PARAMS, check_shape, synthesize
 from kgraph.validate import Progress as ValidationProgress
 from kgraph.validate import Report, Severity, load_shapes, validate
 from kgraph.visualise import write_page
@@ -155,6 +158,112 @@ def build_cmd(
         )
     for path in result.written.values():
         out.print(f"wrote [bold]{display_path(path)}[/bold]", highlight=False)
+
+
+def _run_all(
+    make: Callable[[], Built],
+    paths: ProjectPaths,
+    *,
+    stem: str,
+    params: dict[str, str] | None = None,
+    allow_invalid: bool = False,
+) -> None:
+    """Run every stage with progress bars, then show how long each took and what was written."""
+    table = Table(title=f"kgraph {__version__}: pipeline into {display_path(paths.dist)}/")
+    for column in ("stage", "seconds", "triples/s", "peak MB", "result"):
+        table.add_column(column, justify="left" if column in ("stage", "result") else "right")
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        stages = bar.add_task("stages", total=len(STAGES))
+        steps = bar.add_task("", total=None)
+
+        def say(step: str, done: int, total: int) -> None:
+            bar.update(steps, description=step, completed=done, total=total)
+
+        def finished(timed: StageTime) -> None:
+            table.add_row(timed.stage, f"{timed.seconds:.2f}", f"{timed.rate:,.0f}",
+                          f"{timed.peak_rss_mb:,.0f}", timed.detail)  # fmt: skip
+            bar.advance(stages)
+            err.print(f"{timed.stage}: {timed.seconds:.1f} s", highlight=False)
+
+        try:
+            result = run_pipeline(
+                make, paths.dist, shapes_dir=paths.shapes, queries_dir=paths.queries, stem=stem,
+                params=params, allow_invalid=allow_invalid, progress=say, on_stage=finished,
+            )  # fmt: skip
+        except DataErrors as exc:
+            raise _fail_on_data_errors(exc, dist=paths.dist) from None
+        except InvalidGraph as exc:
+            _print_report(exc.report, worst=Severity.VIOLATION)
+            err.print(
+                f"[bold red]The graph does not conform to the shapes ({exc.report.summary()}); "
+                f"nothing in {display_path(paths.dist)}/ was written.[/bold red]",
+                highlight=False,
+            )
+            raise typer.Exit(code=1) from None
+    out.print(table)
+    total = sum(t.seconds for t in result.stages)
+    out.print(f"{len(result.stages)} stages in {total:.1f} s; wrote {len(result.written)} files:")
+    folders: dict[Path, list[str]] = {}
+    for path in result.written:
+        folders.setdefault(path.parent, []).append(path.name)
+    for folder, names in sorted(folders.items()):
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        out.print(f"  [bold]{display_path(folder)}/[/bold]: {shown}", highlight=False)
+
+
+@app.command("run")
+def run_cmd(
+    data: DataOpt = None,
+    ontology: OntologyOpt = None,
+    out_dir: OutOpt = None,
+    shapes: ShapesOpt = None,
+    allow_invalid: Annotated[
+        bool, typer.Option("--allow-invalid", help="Write the outputs even with violations.")
+    ] = False,
+) -> None:
+    """The whole pipeline on data/: build, validate, export, every named query, network stats."""
+    paths = default_paths(data=data, ontology=ontology, dist=out_dir, shapes=shapes)
+    _run_all(lambda: build(paths)[2], paths, stem="kgraph", allow_invalid=allow_invalid)
+
+
+@app.command("synth")
+def synth_cmd(
+    projects: Annotated[
+        int, typer.Option("--projects", min=1, help="How many projects (5,000 ≈ 10^6 triples).")
+    ],
+    regions: Annotated[int, typer.Option("--regions", help="NUTS regions, levels 0-3.")] = 300,
+    programmes: Annotated[int, typer.Option("--programmes", min=1)] = 50,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same graph.")] = 1,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the outputs (default: dist/synth/).")
+    ] = None,
+    ontology: OntologyOpt = None,
+) -> None:
+    """Generate a synthetic cooperation graph that conforms to the shapes and run the pipeline.
+
+    Partner counts per project follow a power law and active organisations join more projects;
+    there are budgets, dates, people with posts, events and a cited source for every fact.
+    """
+    paths = default_paths(ontology=ontology)
+    paths = default_paths(ontology=ontology, dist=out_dir or paths.dist / "synth")
+    try:
+        check_shape(regions=regions, programmes=programmes)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+    onto = load_ontology(paths.ontology_file, paths.vocabularies_file)
+
+    def make() -> Built:
+        data = synthesize(projects=projects, regions=regions, programmes=programmes, seed=seed)
+        return build_located(data, onto, version=__version__)
+
+    _run_all(make, paths, stem="synth", params=QUERY_PARAMS)
 
 
 @app.command("validate")

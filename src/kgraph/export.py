@@ -11,17 +11,17 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Node
 
 from kgraph.namespaces import PREFIXES
+from kgraph.nogc import paused_gc
 
 __all__ = [
     "RdfFormat",
@@ -67,7 +67,7 @@ class _Namer:
         # longest namespace first, so 'partrole:' wins over 'kgvocab:'
         self._ns = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.used: set[str] = set()
-        self._cache: dict[Node, str] = {}
+        self._cache: dict[str, str] = {}
 
     def compact(self, iri: str) -> str | None:
         """Return ``prefix:local`` when a kgraph prefix fits, else None."""
@@ -87,29 +87,28 @@ class _Namer:
 
     def turtle(self, term: Node) -> str:
         """Render one term in Turtle."""
-        cached = self._cache.get(term)
-        if cached is not None:
+        if type(term) is URIRef:  # type() rather than isinstance: rdflib terms check via ABCs
+            key = str(term)  # plain str: C-level hash and compare (rdflib's __eq__ is Python)
+            cached = self._cache.get(key)
+            if cached is None:
+                cached = self._cache[key] = self.iri(key)
             return cached
-        if isinstance(term, URIRef):
-            text = self.iri(str(term))
-        elif isinstance(term, Literal):
+        if isinstance(term, Literal):
             lex, dt = str(term), term.datatype
             if term.language:
-                text = f'"{_escape(lex)}"@{term.language}'
-            elif dt is None or dt == XSD.string:
-                text = f'"{_escape(lex)}"'
-            elif (
-                (dt == XSD.integer and _INTEGER.match(lex))
-                or (dt == XSD.decimal and _DECIMAL.match(lex))
-                or (dt == XSD.boolean and lex in ("true", "false"))
+                return f'"{_escape(lex)}"@{term.language}'
+            if dt is None or dt == _STRING:
+                return f'"{_escape(lex)}"'
+            if (
+                (dt == _XSD_INTEGER and _INTEGER.match(lex))
+                or (dt == _XSD_DECIMAL and _DECIMAL.match(lex))
+                or (dt == _BOOLEAN and lex in ("true", "false"))
             ):
-                text = lex
-            else:
-                text = f'"{_escape(lex)}"^^{self.iri(str(dt))}'
-        else:
-            raise ValueError(f"blank node {term!r}: kgraph publishes only IRIs; give it one")
-        self._cache[term] = text
-        return text
+                return lex
+            return f'"{_escape(lex)}"^^{self.turtle(dt)}'
+        if isinstance(term, URIRef):
+            return self.iri(str(term))
+        raise ValueError(f"blank node {term!r}: kgraph publishes only IRIs; give it one")
 
 
 def _ntriples_term(term: Node) -> str:
@@ -134,40 +133,73 @@ def _sort_key(term: Node) -> tuple[int, str, str]:
 
 
 _PREDICATE_FIRST: dict[Node, str] = {RDF.type: "0", RDFS.label: "1"}
+_TYPE, _STRING, _XSD_INTEGER, _XSD_DECIMAL, _BOOLEAN = (
+    RDF.type, XSD.string, XSD.integer, XSD.decimal, XSD.boolean
+)  # fmt: skip
+Grouped = list[tuple[Node, list[tuple[Node, list[Node]]]]]
 
 
-def _grouped(graph: Graph) -> list[tuple[Node, list[tuple[Node, list[Node]]]]]:
-    """Return subjects, each with predicates and objects, all in the canonical order."""
-    by_subject: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in graph:
-        if isinstance(s, BNode) or isinstance(o, BNode):
+def _grouped(triples: Iterable[tuple[Node, Node, Node]]) -> Grouped:
+    """Return subjects, each with predicates and objects, all in the canonical order.
+
+    Subjects are IRIs, so they are grouped and sorted by their plain string (C-level hashing and
+    comparison; rdflib's term ``__eq__`` is Python and was a third of the time at 10^6 triples).
+    """
+    by_subject: dict[str, dict[Node, list[Node]]] = {}
+    subjects: dict[str, Node] = {}
+    for s, p, o in triples:
+        fast = type(s) is URIRef and (type(o) is URIRef or type(o) is Literal)
+        if not fast and (not isinstance(s, URIRef) or isinstance(o, BNode)):
             raise ValueError(f"blank node in ({s}, {p}, {o}): kgraph publishes only IRIs")
-        by_subject[s][p].append(o)
-    out = []
-    for s in sorted(by_subject, key=_sort_key):
-        preds = by_subject[s]
-        ordered = sorted(preds, key=lambda p: (_PREDICATE_FIRST.get(p, "2"), str(p)))
-        out.append((s, [(p, sorted(preds[p], key=_sort_key)) for p in ordered]))
+        key = str(s)
+        preds = by_subject.get(key)
+        if preds is None:
+            preds = by_subject[key] = {}
+            subjects[key] = s
+        objs = preds.get(p)
+        if objs is None:
+            preds[p] = [o]
+        else:
+            objs.append(o)
+    # rank every predicate once, so each subject's predicates sort on a dict lookup
+    predicates = {p for preds in by_subject.values() for p in preds}
+    ordered = sorted(predicates, key=lambda p: (_PREDICATE_FIRST.get(p, "2"), str(p)))
+    rank = {p: i for i, p in enumerate(ordered)}
+    out: Grouped = []
+    for key in sorted(by_subject):
+        preds = by_subject[key]
+        keys = sorted(preds, key=rank.__getitem__) if len(preds) > 1 else list(preds)
+        out.append(
+            (subjects[key],
+             [(p, sorted(preds[p], key=_sort_key) if len(preds[p]) > 1 else preds[p])
+              for p in keys])
+        )  # fmt: skip
     return out
 
 
-def to_turtle(graph: Graph, *, header: str = "") -> str:
-    """Return sorted, prefixed Turtle for ``graph``."""
+def to_turtle(graph: Iterable[tuple[Node, Node, Node]], *, header: str = "") -> str:
+    """Return sorted, prefixed Turtle for ``graph`` (an rdflib Graph or any set of triples)."""
     namer = _Namer(PREFIXES)
+    term = namer.turtle
+    verbs: dict[Node, str] = {}
     blocks: list[str] = []
     for s, preds in _grouped(graph):
         lines = []
         for p, objs in preds:
-            verb = "a" if p == RDF.type else namer.turtle(p)
-            rendered = [namer.turtle(o) for o in objs]
-            lines.append(f"    {verb} " + " ,\n        ".join(rendered))
-        blocks.append(namer.turtle(s) + "\n" + " ;\n".join(lines) + " .\n")
+            verb = verbs.get(p)
+            if verb is None:
+                verb = verbs[p] = "a" if p == _TYPE else term(p)
+            if len(objs) == 1:
+                lines.append(f"    {verb} {term(objs[0])}")
+            else:
+                lines.append(f"    {verb} " + " ,\n        ".join([term(o) for o in objs]))
+        blocks.append(term(s) + "\n" + " ;\n".join(lines) + " .\n")
     prefix_lines = [f"@prefix {p}: <{PREFIXES[p]}> ." for p in sorted(namer.used)]
     head = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
     return head + ("\n" if head else "") + "\n".join(prefix_lines) + "\n\n" + "\n".join(blocks)
 
 
-def to_ntriples(graph: Graph) -> str:
+def to_ntriples(graph: Iterable[tuple[Node, Node, Node]]) -> str:
     """Return N-Triples with one line per triple, lines sorted."""
     lines = []
     for s, p, o in graph:
@@ -188,34 +220,51 @@ def _jsonld_value(namer: _Namer, term: Node) -> dict[str, str]:
     raise ValueError(f"blank node {term!r}: kgraph publishes only IRIs; give it one")
 
 
-def to_jsonld(graph: Graph) -> str:
-    """Return compacted, sorted JSON-LD with its context inline (no remote context)."""
+def to_jsonld(graph: Iterable[tuple[Node, Node, Node]]) -> str:
+    """Return compacted, sorted JSON-LD with its context inline (no remote context).
+
+    One node object per line, so a diff of two exports shows the things that changed (and
+    each line is written by json's C encoder; with ``indent`` json falls back to Python).
+    """
     namer = _Namer(PREFIXES)
-    nodes: list[dict[str, Any]] = []
+    iris: dict[str, str] = {}
+
+    def iri(term: Node) -> str:
+        key = str(term)
+        found = iris.get(key)
+        if found is None:
+            found = iris[key] = namer.jsonld_iri(key)
+        return found
+
+    lines: list[str] = []
     for s, preds in _grouped(graph):
-        node: dict[str, Any] = {"@id": namer.jsonld_iri(str(s))}
+        node: dict[str, Any] = {"@id": iri(s)}
         for p, objs in preds:
-            if p == RDF.type:
-                node["@type"] = [namer.jsonld_iri(str(o)) for o in objs]
+            if p == _TYPE:
+                node["@type"] = [iri(o) for o in objs]
             else:
-                values = [_jsonld_value(namer, o) for o in objs]
-                node[namer.jsonld_iri(str(p))] = values[0] if len(values) == 1 else values
-        nodes.append(node)
+                values = [
+                    {"@id": iri(o)} if type(o) is URIRef else _jsonld_value(namer, o) for o in objs
+                ]
+                node[iri(p)] = values[0] if len(values) == 1 else values
+        lines.append(json.dumps(node, ensure_ascii=False, sort_keys=True))
     context = {p: PREFIXES[p] for p in sorted(namer.used)}
-    doc = {"@context": context, "@graph": nodes}
-    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    head = json.dumps(context, ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n ")
+    body = ",\n  ".join(lines)
+    return f'{{\n "@context": {head},\n "@graph": [\n  {body}\n ]\n}}\n'
 
 
-_WRITERS: dict[RdfFormat, Callable[[Graph], str]] = {
+_WRITERS: dict[RdfFormat, Callable[[Iterable[tuple[Node, Node, Node]]], str]] = {
     RdfFormat.TURTLE: to_turtle,
     RdfFormat.NTRIPLES: to_ntriples,
     RdfFormat.JSONLD: to_jsonld,
 }
 
 
-def serialize(graph: Graph, fmt: RdfFormat) -> str:
-    """Return ``graph`` in ``fmt`` as text."""
-    return _WRITERS[fmt](graph)
+def serialize(graph: Iterable[tuple[Node, Node, Node]], fmt: RdfFormat) -> str:
+    """Return ``graph`` (an rdflib Graph or any set of triples) in ``fmt`` as text."""
+    with paused_gc():
+        return _WRITERS[fmt](graph)
 
 
 def write_atomically(files: Mapping[Path, bytes]) -> list[Path]:
@@ -245,7 +294,7 @@ def write_atomically(files: Mapping[Path, bytes]) -> list[Path]:
 
 
 def write_graph(
-    graph: Graph,
+    graph: Iterable[tuple[Node, Node, Node]],
     out_dir: Path,
     *,
     stem: str = "kgraph",

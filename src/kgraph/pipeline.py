@@ -55,7 +55,7 @@ def check(paths: ProjectPaths, progress: Progress | None = None) -> tuple[Built,
     """Build the graph in memory and validate it against shapes/."""
     _, _, built = build(paths)
     shapes = load_shapes(paths.shapes)
-    return built, validate(built.graph, shapes, built.origins, progress=progress)
+    return built, validate(built, shapes, progress=progress)
 
 
 def build_and_write(
@@ -69,7 +69,7 @@ def build_and_write(
     dataset, ontology, built = build(paths)
     report = None
     if validated:
-        report = validate(built.graph, load_shapes(paths.shapes), built.origins)
+        report = validate(built, load_shapes(paths.shapes))
         if not report.conforms and not allow_invalid:
             raise InvalidGraph(report)
     written = write_graph(built.graph, paths.dist)

@@ -9,8 +9,10 @@ the engine of the SPARQL server the graph is published to.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kgraph.namespaces import XSD
@@ -43,8 +45,8 @@ def from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
-def to_store(graph: Graph) -> ox.Store:
-    """Copy an rdflib graph into an in-memory pyoxigraph store."""
+def to_store(graph: Iterable[tuple[Node, Node, Node]]) -> ox.Store:
+    """Copy an rdflib graph (or any set of rdflib triples) into an in-memory pyoxigraph store."""
     store = ox.Store()
     store.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)  # type: ignore[arg-type]
     return store

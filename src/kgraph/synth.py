@@ -19,7 +19,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kgraph.build import build_located
+from kgraph.build import Built, build_located
 from kgraph.load import Dataset
 from kgraph.namespaces import FOAF, KG, RDF, RDFS, SCHEMA, VOCAB, XSD
 from kgraph.ontology import Ontology
@@ -37,7 +37,15 @@ from kgraph.records import (
     SourceInfo,
 )
 
-__all__ = ["COUNTRIES", "break_some", "graph_of_size", "synthesize"]
+__all__ = [
+    "COUNTRIES",
+    "QUERY_PARAMS",
+    "break_some",
+    "build_of_size",
+    "check_shape",
+    "graph_of_size",
+    "synthesize",
+]
 
 #: NUTS country code -> ISO 3166 alpha-3, for the synthetic countries.
 COUNTRIES: dict[str, str] = {
@@ -95,12 +103,49 @@ class _Maker:
         return [f"{SOURCE_FILE.format(doc)}#p{self.rng.randint(1, PARAGRAPHS)}"]
 
 
-def synthesize(*, projects: int, countries: int = len(COUNTRIES), seed: int = 1) -> Dataset:
+_DIGITS = "123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # NUTS codes use letters after 9
+
+
+#: Values of the named queries' parameters that exist in every synthetic graph.
+QUERY_PARAMS = {
+    "project": "project:project-000001",
+    "organisation": "organisation:org-000001",
+    "thing": "organisation:org-000001",
+    "region": "AT1",
+    "date": "2012-06-01",
+    "minimum": "3",
+    "text": "organisation 00001",
+}
+
+
+def check_shape(*, regions: int, programmes: int, countries: int = len(COUNTRIES)) -> None:
+    """Raise ``ValueError`` unless ``synthesize`` can lay out these regions and programmes."""
+    if not 1 <= countries <= len(COUNTRIES):
+        raise ValueError(f"countries must be 1-{len(COUNTRIES)}, not {countries}")
+    low, high = 2 * countries + 3, 2 * countries + 3 * countries * len(_DIGITS)
+    if not low <= regions <= high:
+        raise ValueError(f"{countries} countries take {low}-{high} regions, not {regions}")
+    if programmes < 1:
+        raise ValueError(f"programmes must be at least 1, not {programmes}")
+
+
+def synthesize(
+    *,
+    projects: int,
+    regions: int = 300,
+    programmes: int = 50,
+    countries: int = len(COUNTRIES),
+    seed: int = 1,
+) -> Dataset:
     """Return a dataset of ``projects`` projects with partners, people, events and regions.
 
-    Each of ``countries`` countries gets one NUTS 1, three NUTS 2 and six NUTS 3 regions (the
-    default, 30 countries, gives 330 regions).
+    ``regions`` NUTS regions in all (levels 0-3) are spread over ``countries`` countries: each
+    country and one NUTS 1 region, then NUTS 2 regions with two NUTS 3 regions each, dealt out
+    country by country (the default, 300 regions in 30 countries, gives 80 NUTS 2 and 160 NUTS 3
+    regions; organisations and venues sit in NUTS 3 regions).
     """
+    check_shape(regions=regions, programmes=programmes, countries=countries)
+    groups, extra = divmod(regions - 2 * countries, 3)
     m = _Maker(seed)
     rng = m.rng
     m.sources = max(1, projects // 20)
@@ -109,30 +154,31 @@ def synthesize(*, projects: int, countries: int = len(COUNTRIES), seed: int = 1)
         m.located(Source, "sources", file=SOURCE_FILE.format(i), language="en",
                   title={"en": f"Synthetic report {i}"}, issued=issued)  # fmt: skip
 
-    nuts3: list[str] = []
-    for cc, iso3 in list(COUNTRIES.items())[:countries]:
-        note = "Synthetic region for benchmarks."
+    note = "Synthetic region for benchmarks."
+    chosen = list(COUNTRIES.items())[:countries]
+    for cc, iso3 in chosen:
         m.located(Region, "regions", id=cc, level=0, name={"en": f"Country {cc}"}, iso3=iso3,
                   curator_note=note)  # fmt: skip
-        n1 = f"{cc}1"
-        m.located(Region, "regions", id=n1, level=1, name={"en": f"Macroregion {n1}"},
+        m.located(Region, "regions", id=f"{cc}1", level=1, name={"en": f"Macroregion {cc}1"},
                   broader=cc, curator_note=note)  # fmt: skip
-        for a in range(1, 4):
-            n2 = f"{n1}{a}"
-            m.located(Region, "regions", id=n2, level=2, name={"en": f"Region {n2}"},
-                      broader=n1, curator_note=note)  # fmt: skip
-            for b in range(1, 3):
-                n3 = f"{n2}{b}"
-                m.located(Region, "regions", id=n3, level=3, name={"en": f"Subregion {n3}"},
-                          broader=n2, curator_note=note)  # fmt: skip
-                nuts3.append(n3)
+    nuts3: list[str] = []
+    for g in range(groups):
+        cc = chosen[g % countries][0]
+        n1, n2 = f"{cc}1", f"{cc}1{_DIGITS[g // countries]}"
+        m.located(Region, "regions", id=n2, level=2, name={"en": f"Region {n2}"},
+                  broader=n1, curator_note=note)  # fmt: skip
+        for b in range(2 + (extra if g == groups - 1 else 0)):
+            n3 = f"{n2}{_DIGITS[b]}"
+            m.located(Region, "regions", id=n3, level=3, name={"en": f"Subregion {n3}"},
+                      broader=n2, curator_note=note)  # fmt: skip
+            nuts3.append(n3)
 
     for f in ("erdf", "esf", "ipa"):
         m.located(Fund, "funds", id=f, name={"en": f"Fund {f.upper()}"}, cites=m.cite())
-    programmes = [f"programme-{i:02d}" for i in range(50)]
-    for p in programmes:
+    programme_ids = [f"programme-{i:03d}" for i in range(programmes)]
+    for p in programme_ids:
         first = rng.choice((2007, 2014, 2021))
-        m.located(Programme, "programmes", id=p, name={"en": f"Programme {p[-2:]}"},
+        m.located(Programme, "programmes", id=p, name={"en": f"Programme {p[-3:]}"},
                   funds=[rng.choice(("erdf", "esf", "ipa"))], period=f"{first}-{first + 6}",
                   cites=m.cite())  # fmt: skip
 
@@ -183,7 +229,7 @@ def synthesize(*, projects: int, countries: int = len(COUNTRIES), seed: int = 1)
         ]  # fmt: skip
         total = sum(amounts, Decimal(0)) * Decimal("1.25")
         m.located(Project, "projects", id=pid, acronym=f"P{i}", title={"en": f"Project {i}"},
-                  programme=rng.choice(programmes), start=start, end=end,
+                  programme=rng.choice(programme_ids), start=start, end=end,
                   budget={"amount": total, "currency": "EUR", "cites": m.cite()},
                   partners=partners, cites=m.cite())  # fmt: skip
         for e in range(rng.choice((0, 1, 1, 2))):
@@ -234,12 +280,17 @@ def break_some(graph: Graph, fraction: float, seed: int = 7) -> int:
 
 def graph_of_size(target: int, ontology: Ontology, *, seed: int = 1) -> Graph:
     """A built synthetic graph of about ``target`` triples (calibrated on a small run)."""
-    countries = 2 if target < 20_000 else len(COUNTRIES)
-    base = len(build_located(synthesize(projects=0, countries=countries), ontology).graph)
+    return build_of_size(target, ontology, seed=seed).graph
+
+
+def build_of_size(target: int, ontology: Ontology, *, seed: int = 1) -> Built:
+    """The built synthetic data of about ``target`` triples (calibrated on a small run)."""
+    shape: dict[str, int] = (
+        {"countries": 2, "regions": 22, "programmes": 10} if target < 20_000 else {}
+    )
+    base = len(build_located(synthesize(projects=0, **shape), ontology).triples)
     pilot = 200
-    sample = build_located(synthesize(projects=pilot, countries=countries), ontology).graph
+    sample = build_located(synthesize(projects=pilot, **shape), ontology).triples
     per_project = (len(sample) - base) / pilot
     projects = max(1, round((target - base) / per_project))
-    return build_located(
-        synthesize(projects=projects, countries=countries, seed=seed), ontology
-    ).graph
+    return build_located(synthesize(projects=projects, seed=seed, **shape), ontology)

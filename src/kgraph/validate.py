@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pyshacl
 from pyshacl.graph_abstraction import DataGraph
 from rdflib import BNode, Graph, Literal, URIRef
@@ -33,7 +34,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from kgraph import precheck as pre
-from kgraph.build import FIELD_PROPERTY, Origin
+from kgraph.build import FIELD_PROPERTY, Built, Origin
 from kgraph.errors import display_path
 from kgraph.namespaces import RDF, SH, bind_prefixes
 from kgraph.store import to_store
@@ -215,32 +216,56 @@ def load_shapes(shapes_dir: Path) -> Graph:
 
 
 def validate(
-    graph: Graph,
+    data: Graph | Built,
     shapes: Graph,
     origins: Mapping[URIRef, Origin] | None = None,
     *,
     precheck: bool | None = None,
     progress: Progress | None = None,
+    store: ox.Store | None = None,
 ) -> Report:
-    """Validate ``graph`` against ``shapes``; locate each result through ``origins``.
+    """Validate ``data`` against ``shapes``; locate each result through ``origins``.
 
-    ``precheck`` (default: for graphs of ``PRECHECK_FROM`` triples or more) runs pyshacl only
-    on the focus nodes that SPARQL pre-checks found able to fail; the results are the same.
+    ``data`` is an rdflib Graph or a ``Built`` (whose origins are used and whose rdflib Graph is
+    made only if pyshacl has something to check). ``precheck`` (default: for graphs of
+    ``PRECHECK_FROM`` triples or more) runs pyshacl only on the focus nodes that SPARQL
+    pre-checks found able to fail; the results are the same. ``store`` is the same data already
+    in pyoxigraph, if the caller has it (saves copying it for the pre-checks).
     """
-    data = _PreparedQueries(store=graph.store, identifier=graph.identifier)
+    if isinstance(data, Built):
+        built = data
+        origins = built.origins if origins is None else origins
+        triples: Sized = built.triples
+
+        def graph() -> Graph:
+            return built.graph
+    else:
+        triples = data
+
+        def graph() -> Graph:
+            return data
+
     if precheck is None:
-        precheck = len(graph) >= PRECHECK_FROM
+        precheck = len(triples) >= PRECHECK_FROM
     say = progress or _quiet
     if precheck:
-        report_graph = _prechecked(data, graph, shapes, say)
+        if store is None:
+            say("copying the graph into pyoxigraph", 0, 1)
+            store = to_store(built.triples if isinstance(data, Built) else data)
+        report_graph = _prechecked(graph, store, shapes, say)
     else:
         say("pyshacl on the whole graph", 0, 1)
-        report_graph = _pyshacl(data, shapes)
+        report_graph = _pyshacl(_prepared(graph()), shapes)
     findings = sorted(
-        _finding(report_graph, result, graph, shapes, origins or {})
+        _finding(report_graph, result, shapes, origins or {})
         for result in report_graph.subjects(RDF.type, SH.ValidationResult)
     )
     return Report(findings, report_graph)
+
+
+def _prepared(graph: Graph) -> Graph:
+    """``graph`` seen through ``_PreparedQueries`` (same store, queries parsed once)."""
+    return _PreparedQueries(store=graph.store, identifier=graph.identifier)
 
 
 def _pyshacl(
@@ -269,11 +294,11 @@ def _pyshacl(
     return report_graph
 
 
-def _prechecked(data: Graph, graph: Graph, shapes: Graph, progress: Progress) -> Graph:
+def _prechecked(
+    graph: Callable[[], Graph], store: ox.Store, shapes: Graph, progress: Progress
+) -> Graph:
     """Run pyshacl on the pre-checks' candidates only; merge the results into one report."""
     compiled = pre.plan(shapes)
-    progress("copying the graph into pyoxigraph", 0, 1)
-    store = to_store(graph)
     found = pre.candidates(
         store, compiled, lambda done, total: progress("SPARQL pre-checks", done, total)
     )
@@ -286,6 +311,9 @@ def _prechecked(data: Graph, graph: Graph, shapes: Graph, progress: Progress) ->
             whole.append(shape)  # pyshacl takes focus nodes by IRI only
     runs += [(shape, set()) for shape in whole]
     parts = []
+    if runs:
+        progress("making the rdflib graph for pyshacl", 0, len(runs))
+        data = _prepared(graph())
     for done, (shape, nodes) in enumerate(runs, start=1):
         progress("pyshacl on the candidates", done, len(runs))
         parts.append(_pyshacl(data, shapes, shape, nodes))
@@ -309,7 +337,6 @@ def _prechecked(data: Graph, graph: Graph, shapes: Graph, progress: Progress) ->
 def _finding(
     report: Graph,
     result: Node,
-    data: Graph,
     shapes: Graph,
     origins: Mapping[URIRef, Origin],
 ) -> Finding:
@@ -339,7 +366,7 @@ def _finding(
         record=record,
         focus=str(focus),
         path=path,
-        value=_short(data, value) if show_value and value is not None else "",
+        value=_short(_PREFIXED, value) if show_value and value is not None else "",
         message=str(messages[0]) if messages else "",
         shape=_short(shapes, shape) if shape is not None else "",
         constraint=_short(shapes, constraint) if constraint is not None else "",
