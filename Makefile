@@ -35,6 +35,7 @@ bench: install ## Benchmarks (bench/*.py); they print ratios and sizes, never fa
 	$(BIN)/python bench/queries.py
 	$(BIN)/python bench/network.py
 	$(BIN)/python bench/pipeline.py
+	$(BIN)/python bench/serve.py
 
 demo: build validate ## Build, validate and export the graph, draw the network, say where it all is
 	$(BIN)/kgraph network draw

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -14,6 +15,7 @@ from typing import Annotated
 import networkx as nx
 import pyoxigraph as ox
 import typer
+import uvicorn
 from rdflib import Graph
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -45,6 +47,7 @@ from kgraph.query import Param, ParamType, QueryError, bind, load_catalogue, run
 from kgraph.reconcile import Reconciler
 from kgraph.results import ResultFormat, render, to_table
 from kgraph.run import STAGES, StageTime, run_pipeline
+from kgraph.serve import ServeConfig, create_app, load_site
 from kgraph.store import to_store
 from kgraph.summary import summarize
 from kgraph.synth import QUERY_PARAMS, check_shape, synthesize
@@ -264,6 +267,41 @@ def synth_cmd(
         return build_located(data, onto, version=__version__)
 
     _run_all(make, paths, stem="synth", params=QUERY_PARAMS)
+
+
+@app.command("serve")
+def serve_cmd(
+    data: DataOpt = None,
+    ontology: OntologyOpt = None,
+    graph_files: Annotated[
+        list[Path] | None,
+        typer.Option("--graph", help="Serve this RDF file too (e.g. an import); repeatable."),
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.")] = 10.0,
+    max_rows: Annotated[int, typer.Option("--max-rows", help="Rows an answer may have.")] = 10_000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Query processes.")] = 2,
+) -> None:
+    """Serve the graph: SPARQL endpoint, query page, entity pages, dumps and network pages."""
+    paths = default_paths(data=data, ontology=ontology)
+    try:
+        with err.status("Building the graph from data/ …"):
+            triples = set(build(paths)[2].triples)
+            for file in graph_files or []:
+                triples |= set(_read_graph(file))
+    except DataErrors as exc:
+        raise _fail_on_data_errors(exc) from None
+    config = ServeConfig(timeout=timeout, max_rows=max_rows, workers=workers)
+    with tempfile.TemporaryDirectory(prefix="kgraph-serve-") as tmp:
+        with err.status(f"Preparing {len(triples):,} triples, dumps and network pages …"):
+            site = load_site(triples, paths, Path(tmp))
+        out.print(
+            f"serving [bold]http://{host}:{port}/[/bold]: SPARQL at /sparql, query page at "
+            "/query, things at /id/…, dumps at /dist/; Ctrl-C stops",
+            highlight=False,
+        )
+        uvicorn.run(create_app(site, config), host=host, port=port, log_level="warning")
 
 
 @app.command("validate")
