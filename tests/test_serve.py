@@ -95,6 +95,17 @@ def test_an_entity_iri_redirects_to_the_document_in_the_type_asked_for(
         assert any(g.subjects(None, EVOLUMA_IRI))  # what links to it comes along
 
 
+def test_vocabulary_concepts_dereference_too(client: TestClient):
+    first = client.get("/vocab/participation-role/lead-partner", follow_redirects=False,
+                       headers={"Accept": "text/turtle"})  # fmt: skip
+    assert first.status_code == 303
+    assert first.headers["location"] == "/doc/vocab/participation-role/lead-partner.ttl"
+    g = Graph().parse(data=client.get(first.headers["location"]).text, format="turtle")
+    concept = URIRef(f"{BASE}vocab/participation-role/lead-partner")
+    assert (concept, RDF.type, URIRef("http://www.w3.org/2004/02/skos/core#Concept")) in g
+    assert "lead partner" in client.get("/vocab/participation-role/lead-partner").text.lower()
+
+
 def test_a_document_without_extension_negotiates_directly(client: TestClient):
     doc = client.get("/doc/organisation/evoluma", headers={"Accept": "text/turtle"})
     assert doc.status_code == 200

@@ -119,6 +119,12 @@ def _local(iri: str) -> str:
     return "/" + iri[len(BASE) :] if iri.startswith(BASE) else iri
 
 
+def _doc_path(iri: str) -> str:
+    """Where the document about a kgraph IRI lives: /doc/{kind}/{slug}, /doc/vocab/{scheme}/…."""
+    rest = iri[len(BASE) :]
+    return "/doc/" + rest.removeprefix("id/")
+
+
 def _page(title: str, body: str) -> HTMLResponse:
     return HTMLResponse(
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -231,7 +237,7 @@ def _entity_html(store: ox.Store, iri: URIRef, triples: Triples) -> str:
     linking = sorted((t for t in triples if t[2] == iri), key=lambda t: str(t[0]))
     back = [f"<tr><td>{_link(store, s)}</td><th>{html.escape(short(p))}</th></tr>"
             for s, p, _ in linking]  # fmt: skip
-    doc = _local(str(iri)).replace("/id/", "/doc/", 1)
+    doc = _doc_path(str(iri))
     formats = " · ".join(f"<a href='{doc}.{ext}'>{ext}</a>" for ext in ("ttl", "jsonld", "nt"))
     return (
         f"<h1>{html.escape(_label(store, iri))}</h1><p><code>{html.escape(str(iri))}</code> · "
@@ -274,7 +280,7 @@ def create_app(site: Site, config: ServeConfig | None = None) -> Starlette:
         if not _triples(site.store, str(iri))[:1]:
             raise HTTPException(404, f"nothing is known about {iri}")
         ext = {v: k for k, v in DOC_TYPES.items()}[_choose(request, list(DOC_TYPES.values()))]
-        target = path.replace("/id/", "/doc/", 1) + "." + ext
+        target = _doc_path(str(iri)) + "." + ext
         return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
     async def document(request: Request) -> Response:
@@ -282,7 +288,7 @@ def create_app(site: Site, config: ServeConfig | None = None) -> Starlette:
         name, dot, ext = rest.rpartition(".")
         if not dot or ext not in DOC_TYPES or "/" not in name:
             name, ext = rest, ""
-        iri = URIRef(f"{BASE}id/{name}")
+        iri = URIRef(BASE + (name if name.startswith("vocab/") else f"id/{name}"))
         triples = _triples(site.store, str(iri))
         if not triples:
             raise HTTPException(404, f"nothing is known about {iri}")
@@ -390,6 +396,7 @@ def create_app(site: Site, config: ServeConfig | None = None) -> Starlette:
     routes = [
         Route("/", home),
         Route("/id/{rest:path}", thing),
+        Route("/vocab/{rest:path}", thing),
         Route("/doc/{rest:path}", document),
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/query", query_page),
