@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help install demo build validate bench test lint format typecheck clean
+.PHONY: help install demo build validate docs serve bench test lint format typecheck clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,12 @@ build: install ## Build and validate the graph from data/, write dist/kgraph.{tt
 validate: install ## SHACL report of the curated data, by data file and line (dist/validation.txt)
 	$(BIN)/kgraph validate
 	@$(BIN)/kgraph validate --output dist/validation.txt
+
+docs: install ## Ontology documentation from ontology/: docs/ontology.html and docs/classes.svg
+	$(BIN)/kgraph docs
+
+serve: build ## Serve the graph on http://127.0.0.1:8000/ (SPARQL endpoint, query page, pages)
+	$(BIN)/kgraph serve
 
 bench: install ## Benchmarks (bench/*.py); they print ratios and sizes, never fail on time
 	$(BIN)/python bench/validate.py
@@ -50,7 +56,8 @@ demo: build validate ## Build, validate and export the graph, draw the network, 
 	@echo "  Network     $(CURDIR)/dist/network-organisations.html (open in a browser; works offline)"
 	@echo "              $(CURDIR)/dist/network-countries.html"
 	@echo "  Gephi       $(CURDIR)/dist/network-organisations.gexf (+ .graphml, -nodes.csv, -edges.csv)"
-	@echo "  Ontology    $(CURDIR)/ontology/kgraph.ttl (+ vocabularies.ttl)"
+	@echo "  Ontology    $(CURDIR)/ontology/kgraph.ttl (+ vocabularies.ttl); docs/ontology.html"
+	@echo "  Server      make serve, then http://127.0.0.1:8000/ (SPARQL, query page, pages)"
 
 lint: install ## ruff lint and format check
 	$(BIN)/ruff check src tests bench

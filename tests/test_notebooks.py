@@ -22,7 +22,7 @@ def test_there_are_the_three_notebooks():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_top_to_bottom(path: Path):
-    notebook = nbformat.read(path, as_version=4)
+    notebook = nbformat.read(path, as_version=4)  # type: ignore[no-untyped-call]
     assert all(not c.get("outputs") for c in notebook.cells if c.cell_type == "code"), (
         "commit notebooks without outputs"
     )

@@ -318,3 +318,17 @@ def test_the_query_page_runs_a_named_query_in_chromium(live: str, browser, tmp_p
     assert outside == []
     assert problems == []
     context.close()
+
+
+def test_the_readme_s_remote_query_example_runs_against_the_server(live: str, capsys):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("### Querying a remote endpoint from Python")
+    code = readme[
+        readme.index("```python\n", start) + 10 : readme.index(
+            "```", readme.index("```python\n", start) + 10
+        )
+    ]
+    assert "http://127.0.0.1:8000/sparql" in code
+    exec(compile(code.replace("http://127.0.0.1:8000", live), "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "bialystok-university-of-technology" in printed  # GoSmart BSR's lead partner

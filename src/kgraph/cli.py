@@ -23,6 +23,7 @@ from rich.table import Table
 
 from kgraph import __version__
 from kgraph.build import Built, build_located
+from kgraph.docs import write_docs
 from kgraph.endpoint import publish, run_remote
 from kgraph.errors import DataErrors, display_path
 from kgraph.export import write_atomically
@@ -302,6 +303,20 @@ def serve_cmd(
             highlight=False,
         )
         uvicorn.run(create_app(site, config), host=host, port=port, log_level="warning")
+
+
+@app.command("docs")
+def docs_cmd(
+    ontology: OntologyOpt = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the pages (default: docs/).")
+    ] = None,
+) -> None:
+    """Write the ontology's documentation (docs/ontology.html) and class diagram (classes.svg)."""
+    paths = default_paths(ontology=ontology)
+    onto = load_ontology(paths.ontology_file, paths.vocabularies_file)
+    for path in write_docs(onto, out_dir or paths.root / "docs"):
+        out.print(f"wrote [bold]{display_path(path)}[/bold]", highlight=False)
 
 
 @app.command("validate")
