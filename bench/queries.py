@@ -27,18 +27,9 @@ from kgraph.paths import default_paths
 from kgraph.query import NamedQuery, bind, load_catalogue, run_local
 from kgraph.results import short
 from kgraph.store import to_store
-from kgraph.synth import graph_of_size
+from kgraph.synth import QUERY_PARAMS, graph_of_size
 
-#: Parameter values that exist in the synthetic data.
-PARAMS = {
-    "project": "project:project-000001",
-    "organisation": "organisation:org-000001",
-    "thing": "organisation:org-000001",
-    "region": "AT1",
-    "date": "2012-06-01",
-    "minimum": "3",
-    "text": "organisation 00001",
-}
+PARAMS = QUERY_PARAMS  # values that exist in every synthetic graph
 Rows = list[tuple[str, ...]]
 NUMERIC = {XSD.decimal, XSD.integer, XSD.double, XSD.float}
 

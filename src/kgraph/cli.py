@@ -176,14 +176,7 @@ def _run_all(
     table = Table(title=f"kgraph {__version__}: pipeline into {display_path(paths.dist)}/")
     for column in ("stage", "seconds", "triples/s", "peak MB", "result"):
         table.add_column(column, justify="left" if column in ("stage", "result") else "right")
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
+    with _bar() as bar:
         stages = bar.add_task("stages", total=len(STAGES))
         steps = bar.add_task("", total=None)
 
@@ -370,17 +363,22 @@ def validate_cmd(
         raise typer.Exit(code=1)
 
 
-@contextmanager
-def _progress() -> Iterator[tuple[Progress, ValidationProgress]]:
-    """A progress bar on stderr, and the callback that moves it."""
-    with Progress(
+def _bar() -> Progress:
+    """The progress display on stderr: step, bar, done/total, time; gone when finished."""
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
         transient=True,
-    ) as bar:
+    )
+
+
+@contextmanager
+def _progress() -> Iterator[tuple[Progress, ValidationProgress]]:
+    """A progress bar on stderr, and the callback that moves it."""
+    with _bar() as bar:
         task = bar.add_task("Validating …", total=None)
 
         def say(step: str, done: int, total: int) -> None:
