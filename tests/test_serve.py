@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import socket
@@ -22,6 +23,7 @@ from starlette.testclient import TestClient
 
 from kgraph.namespaces import BASE, DCAT, KG, RDF, VOID
 from kgraph.pipeline import build
+from kgraph.sandbox import Answer, Pool, Refused
 from kgraph.serve import ServeConfig, Site, create_app, load_site
 
 EVOLUMA = "/id/organisation/evoluma"
@@ -238,6 +240,22 @@ def test_a_query_that_runs_forever_is_cut_and_others_go_on(live: str):
     assert "time limit" in results["forever"].text
     for _ in range(3):  # both workers answer again (the killed one was replaced)
         assert httpx.get(f"{live}/sparql", params={"query": COUNT}).status_code == 200
+
+
+def test_a_query_that_needs_too_much_memory_is_stopped_and_the_pool_goes_on(site: Site):
+    async def scenario() -> tuple[Refused, Answer]:
+        pool = Pool(site.ntriples, workers=1, timeout=60, max_rows=5, memory=600 * 1024**2)
+        try:
+            with pytest.raises(Refused) as caught:
+                await pool.run(f"{FOREVER.replace('(COUNT(*) AS ?n)', '*')} ORDER BY ?a ?f ?l", [])
+            return caught.value, await pool.run(COUNT, ["text/csv"])
+        finally:
+            pool.close()
+
+    refused, after = asyncio.run(scenario())
+    assert refused.status == 503
+    assert "memory" in str(refused)
+    assert after.body.splitlines()[1] == str(len(site.store)).encode()
 
 
 def test_sparqlwrapper_as_a_client(live: str, site: Site):

@@ -276,6 +276,9 @@ def serve_cmd(
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds a query may run.")] = 10.0,
     max_rows: Annotated[int, typer.Option("--max-rows", help="Rows an answer may have.")] = 10_000,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Query processes.")] = 2,
+    memory: Annotated[
+        int, typer.Option("--worker-memory", min=0, help="MB per query process (0: no cap).")
+    ] = 4096,
 ) -> None:
     """Serve the graph: SPARQL endpoint, query page, entity pages, dumps and network pages."""
     paths = default_paths(data=data, ontology=ontology)
@@ -286,7 +289,8 @@ def serve_cmd(
                 triples |= set(_read_graph(file))
     except DataErrors as exc:
         raise _fail_on_data_errors(exc) from None
-    config = ServeConfig(timeout=timeout, max_rows=max_rows, workers=workers)
+    config = ServeConfig(timeout=timeout, max_rows=max_rows, workers=workers,
+                         memory=memory * 1024**2)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="kgraph-serve-") as tmp:
         with err.status(f"Preparing {len(triples):,} triples, dumps and network pages …"):
             site = load_site(triples, paths, Path(tmp))

@@ -16,6 +16,7 @@ import io
 import json
 import multiprocessing as mp
 import re
+import resource
 from collections.abc import Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -183,8 +184,14 @@ def evaluate(store: ox.Store, text: str, accept: list[str], max_rows: int) -> An
     return Answer(media, _select(names, [list(r) for r in rows], fmt), cut)
 
 
-def _work(conn: Connection, ntriples: str) -> None:
-    """A worker: load the store, then answer queries until the pipe closes."""
+def _work(conn: Connection, ntriples: str, memory: int) -> None:
+    """A worker: cap its memory, load the store, then answer queries until the pipe closes.
+
+    A query that needs more than ``memory`` bytes makes the allocation fail and the process end
+    (Rust aborts on a failed allocation); the pool sees the pipe close and starts a new worker.
+    """
+    if memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     store = ox.Store()
     store.bulk_load(path=ntriples, format=ox.RdfFormat.N_TRIPLES)
     conn.send(("ready", None))
@@ -204,10 +211,10 @@ def _work(conn: Connection, ntriples: str) -> None:
 class _Worker:
     """One worker process and its end of the pipe."""
 
-    def __init__(self, ntriples: Path) -> None:
+    def __init__(self, ntriples: Path, memory: int) -> None:
         ctx = mp.get_context("spawn")  # a clean process: the server's threads are not copied
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_work, args=(child, str(ntriples)), daemon=True)
+        self.process = ctx.Process(target=_work, args=(child, str(ntriples), memory), daemon=True)
         self.process.start()
         child.close()
         status, _ = self.conn.recv()
@@ -224,9 +231,12 @@ class _Worker:
 class Pool:
     """Worker processes answering queries, each cut at ``timeout`` seconds."""
 
-    def __init__(self, ntriples: Path, *, workers: int, timeout: float, max_rows: int) -> None:
+    def __init__(
+        self, ntriples: Path, *, workers: int, timeout: float, max_rows: int, memory: int = 0
+    ) -> None:
         self.ntriples, self.timeout, self.max_rows = ntriples, timeout, max_rows
-        self._all = [_Worker(ntriples) for _ in range(workers)]
+        self.memory = memory
+        self._all = [_Worker(ntriples, memory) for _ in range(workers)]
         self._idle: asyncio.Queue[_Worker] | None = None
 
     async def run(self, text: str, accept: list[str]) -> Answer:
@@ -242,18 +252,30 @@ class Pool:
             worker.conn.send((text, accept, self.max_rows))
             ready = await loop.run_in_executor(None, worker.conn.poll, self.timeout)
             if not ready:
-                await loop.run_in_executor(None, worker.stop)
-                self._all.remove(worker)
-                worker = await loop.run_in_executor(None, _Worker, self.ntriples)
-                self._all.append(worker)
+                worker = await self._replace(worker)
                 raise Refused(503, f"the query was stopped at the time limit of {self.timeout} s")
-            status, value = worker.conn.recv()
+            try:
+                status, value = worker.conn.recv()
+            except (EOFError, OSError):  # the worker died: out of memory, or killed
+                worker = await self._replace(worker)
+                raise Refused(
+                    503, "the query was stopped: it needed more memory than allowed"
+                ) from None
         finally:
             self._idle.put_nowait(worker)
         if status == "ok":
             assert isinstance(value, Answer)
             return value
         raise Refused(400 if status == "bad" else 500, str(value))
+
+    async def _replace(self, worker: _Worker) -> _Worker:
+        """Stop ``worker`` and start a fresh one in its place."""
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, worker.stop)
+        self._all.remove(worker)
+        fresh = await loop.run_in_executor(None, _Worker, self.ntriples, self.memory)
+        self._all.append(fresh)
+        return fresh
 
     def close(self) -> None:
         """Stop every worker."""

@@ -72,6 +72,7 @@ class ServeConfig:
     max_rows: int = 10_000  # rows (or triples) a /sparql answer may have
     max_body: int = 64 * 1024  # bytes of a request body or query string
     workers: int = 2  # processes answering /sparql
+    memory: int = 4 * 1024**3  # bytes of address space each of them may use (0: no cap)
 
 
 @dataclass
@@ -260,7 +261,7 @@ def create_app(site: Site, config: ServeConfig | None = None) -> Starlette:
     def sparql_pool() -> Pool:
         if not pool:
             pool.append(Pool(site.ntriples, workers=cfg.workers, timeout=cfg.timeout,
-                             max_rows=cfg.max_rows))  # fmt: skip
+                             max_rows=cfg.max_rows, memory=cfg.memory))  # fmt: skip
         return pool[0]
 
     async def home(request: Request) -> Response:
