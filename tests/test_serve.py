@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
@@ -252,7 +253,9 @@ def test_a_query_that_needs_too_much_memory_is_stopped_and_the_pool_goes_on(site
         finally:
             pool.close()
 
-    refused, after = asyncio.run(scenario())
+    # in a thread of its own: Playwright's sync API keeps an event loop running in this one
+    with ThreadPoolExecutor(1) as thread:
+        refused, after = thread.submit(lambda: asyncio.run(scenario())).result()
     assert refused.status == 503
     assert "memory" in str(refused)
     assert after.body.splitlines()[1] == str(len(site.store)).encode()

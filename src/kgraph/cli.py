@@ -2,61 +2,53 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import date
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import networkx as nx
-import pyoxigraph as ox
 import typer
 import uvicorn
-from rdflib import Graph
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kgraph import __version__
 from kgraph.build import Built, build_located
+from kgraph.cli_import import import_app
+from kgraph.cli_network import network_app
+from kgraph.clikit import (
+    DataOpt,
+    OntologyOpt,
+    OutOpt,
+    ParamOpt,
+    ShapesOpt,
+    err,
+    fail_on_data_errors,
+    local_store,
+    out,
+    parse_params,
+    print_report,
+    progress,
+    progress_bar,
+    read_graph,
+)
 from kgraph.docs import write_docs
 from kgraph.endpoint import publish, run_remote
 from kgraph.errors import DataErrors, display_path
 from kgraph.export import write_atomically
-from kgraph.importers import ImportResult, check_and_write, report_text
-from kgraph.importers.cordis import import_cordis
-from kgraph.importers.interreg import import_interreg
-from kgraph.network import (
-    Filters,
-    bipartite,
-    country_graph,
-    export_files,
-    metrics,
-    organisation_graph,
-    people_graph,
-    region_graph,
-)
-from kgraph.nuts import NutsList
-from kgraph.ontology import Ontology, load_ontology
+from kgraph.ontology import load_ontology
 from kgraph.paths import ProjectPaths, default_paths
 from kgraph.pipeline import InvalidGraph, build, build_and_write, check
-from kgraph.query import Param, ParamType, QueryError, bind, load_catalogue, run_local, to_term
-from kgraph.reconcile import Reconciler
+from kgraph.query import QueryError, bind, load_catalogue, run_local
 from kgraph.results import ResultFormat, render, to_table
 from kgraph.run import STAGES, StageTime, run_pipeline
 from kgraph.serve import ServeConfig, create_app, load_site
-from kgraph.store import to_store
 from kgraph.summary import summarize
 from kgraph.synth import QUERY_PARAMS, check_shape, synthesize
-from kgraph.validate import Progress as ValidationProgress
-from kgraph.validate import Report, Severity, load_shapes, validate
-from kgraph.visualise import write_page
+from kgraph.validate import Severity, load_shapes, validate
 
 __all__ = ["app", "main"]
+
 
 app = typer.Typer(
     name="kgraph",
@@ -64,21 +56,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-out = Console()
-err = Console(stderr=True, soft_wrap=True)
-
-DataOpt = Annotated[
-    Path | None, typer.Option("--data", help="Folder of curated YAML (default: data/).")
-]
-OntologyOpt = Annotated[
-    Path | None, typer.Option("--ontology", help="Folder with kgraph.ttl (default: ontology/).")
-]
-OutOpt = Annotated[
-    Path | None, typer.Option("--out", help="Folder for the exports (default: dist/).")
-]
-ShapesOpt = Annotated[
-    Path | None, typer.Option("--shapes", help="Folder of SHACL shapes (default: shapes/).")
-]
+app.add_typer(network_app, name="network")
+app.add_typer(import_app, name="import")
 
 
 class ReportFormat(StrEnum):
@@ -87,39 +66,6 @@ class ReportFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     TURTLE = "turtle"
-
-
-_SEVERITY_STYLE = {Severity.VIOLATION: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-
-
-def _print_report(report: Report, *, worst: Severity = Severity.INFO) -> None:
-    """Print the findings at least as serious as ``worst``, grouped by file, to stderr."""
-    current = None
-    for f in report.findings:
-        if f.severity.rank > worst.rank:
-            continue
-        group = f.file or "(not from data/)"
-        if group != current:
-            err.print(f"[bold]{group}[/bold]", highlight=False)
-            current = group
-        style = _SEVERITY_STYLE[f.severity]
-        path = f" {f.path}" if f.path else ""
-        value = f" = {f.value}" if f.value else ""
-        err.print(
-            f"  {f.where()}: [{style}]{f.severity.lower()}[/{style}]: {f.subject()}:{path}{value}",
-            highlight=False,
-            markup=True,
-            soft_wrap=True,
-        )
-        err.print(f"      {f.message} [dim]\\[{f.constraint}][/dim]", highlight=False)
-
-
-def _fail_on_data_errors(exc: DataErrors, *, dist: Path | None = None) -> typer.Exit:
-    for e in exc.errors:
-        err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
-    tail = f"; nothing in {display_path(dist)}/ was changed" if dist else ""
-    err.print(f"[bold red]{len(exc.errors)} problem(s) in the curated data{tail}.[/bold red]")
-    return typer.Exit(code=1)
 
 
 @app.command("build")
@@ -139,9 +85,9 @@ def build_cmd(
         with err.status("Building and validating the knowledge graph from data/ …"):
             result = build_and_write(paths, allow_invalid=allow_invalid)
     except DataErrors as exc:
-        raise _fail_on_data_errors(exc, dist=paths.dist) from None
+        raise fail_on_data_errors(exc, dist=paths.dist) from None
     except InvalidGraph as exc:
-        _print_report(exc.report, worst=Severity.VIOLATION)
+        print_report(exc.report, worst=Severity.VIOLATION)
         err.print(
             f"[bold red]The graph does not conform to the shapes ({exc.report.summary()}); "
             f"nothing in {display_path(paths.dist)}/ was changed.[/bold red] Fix data/, or "
@@ -176,7 +122,7 @@ def _run_all(
     table = Table(title=f"kgraph {__version__}: pipeline into {display_path(paths.dist)}/")
     for column in ("stage", "seconds", "triples/s", "peak MB", "result"):
         table.add_column(column, justify="left" if column in ("stage", "result") else "right")
-    with _bar() as bar:
+    with progress_bar() as bar:
         stages = bar.add_task("stages", total=len(STAGES))
         steps = bar.add_task("", total=None)
 
@@ -195,9 +141,9 @@ def _run_all(
                 params=params, allow_invalid=allow_invalid, progress=say, on_stage=finished,
             )  # fmt: skip
         except DataErrors as exc:
-            raise _fail_on_data_errors(exc, dist=paths.dist) from None
+            raise fail_on_data_errors(exc, dist=paths.dist) from None
         except InvalidGraph as exc:
-            _print_report(exc.report, worst=Severity.VIOLATION)
+            print_report(exc.report, worst=Severity.VIOLATION)
             err.print(
                 f"[bold red]The graph does not conform to the shapes ({exc.report.summary()}); "
                 f"nothing in {display_path(paths.dist)}/ was written.[/bold red]",
@@ -286,9 +232,9 @@ def serve_cmd(
         with err.status("Building the graph from data/ …"):
             triples = set(build(paths)[2].triples)
             for file in graph_files or []:
-                triples |= set(_read_graph(file))
+                triples |= set(read_graph(file))
     except DataErrors as exc:
-        raise _fail_on_data_errors(exc) from None
+        raise fail_on_data_errors(exc) from None
     config = ServeConfig(timeout=timeout, max_rows=max_rows, workers=workers,
                          memory=memory * 1024**2)  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="kgraph-serve-") as tmp:
@@ -338,16 +284,16 @@ def validate_cmd(
     """Check the graph against the SHACL shapes; exit 1 if there are violations."""
     paths = default_paths(data=data, ontology=ontology, shapes=shapes)
     try:
-        with _progress() as (bar, say):
+        with progress() as (bar, say):
             if graph_file is not None:
                 task = bar.add_task(f"Reading {display_path(graph_file)} …", total=None)
-                graph = _read_graph(graph_file)
+                graph = read_graph(graph_file)
                 bar.remove_task(task)
                 report = validate(graph, load_shapes(paths.shapes), progress=say)
             else:
                 _, report = check(paths, progress=say)
     except DataErrors as exc:
-        raise _fail_on_data_errors(exc) from None
+        raise fail_on_data_errors(exc) from None
     text = {
         ReportFormat.TEXT: report.render_text,
         ReportFormat.JSON: report.to_json,
@@ -359,83 +305,12 @@ def validate_cmd(
             f"wrote [bold]{display_path(output)}[/bold] ({report.summary()})", highlight=False
         )
     elif fmt is ReportFormat.TEXT and err.is_terminal:
-        _print_report(report)
+        print_report(report)
         err.print(("conforms: " if report.conforms else "does not conform: ") + report.summary())
     else:
         typer.echo(text, nl=False)
     if not report.conforms:
         raise typer.Exit(code=1)
-
-
-def _bar() -> Progress:
-    """The progress display on stderr: step, bar, done/total, time; gone when finished."""
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
-
-
-@contextmanager
-def _progress() -> Iterator[tuple[Progress, ValidationProgress]]:
-    """A progress bar on stderr, and the callback that moves it."""
-    with _bar() as bar:
-        task = bar.add_task("Validating …", total=None)
-
-        def say(step: str, done: int, total: int) -> None:
-            bar.update(task, description=step, completed=done, total=total)
-
-        yield bar, say
-
-
-def _read_graph(path: Path) -> Graph:
-    """Parse an RDF file, guessing its syntax from the extension."""
-    if not path.is_file():
-        err.print(f"[red]error[/red] {display_path(path)}: no such file", highlight=False)
-        raise typer.Exit(code=2)
-    fmt = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}.get(
-        path.suffix.lower(), "turtle"
-    )
-    return Graph().parse(path, format=fmt)
-
-
-ParamOpt = Annotated[
-    list[str] | None,
-    typer.Option("--param", "-p", help="A parameter as key=value; repeat for several."),
-]
-
-
-def _parse_params(items: list[str] | None) -> dict[str, str]:
-    """``["key=value", …]`` as a dict; exit with a clear message on a malformed item."""
-    params: dict[str, str] = {}
-    for item in items or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            err.print(f"[red]error[/red] --param {item!r}: write it as key=value", highlight=False)
-            raise typer.Exit(code=2)
-        params[key.strip()] = value
-    return params
-
-
-def _local_store(paths: ProjectPaths, graph_file: Path | None) -> ox.Store:
-    """The embedded store: ``graph_file`` loaded into pyoxigraph, or data/ built in memory."""
-    if graph_file is not None:
-        if not graph_file.is_file():
-            err.print(f"[red]error[/red] {display_path(graph_file)}: no such file", highlight=False)
-            raise typer.Exit(code=2)
-        store = ox.Store()
-        store.bulk_load(
-            path=str(graph_file), format=ox.RdfFormat.from_extension(graph_file.suffix[1:])
-        )
-        return store
-    try:
-        _, _, built = build(paths)
-    except DataErrors as exc:
-        raise _fail_on_data_errors(exc) from None
-    return to_store(built.graph)
 
 
 @app.command("query")
@@ -478,7 +353,7 @@ def query_cmd(
                 table.add_row(q.name, q.title, described)
             out.print(table)
             return
-        given = _parse_params(params)
+        given = parse_params(params)
         if query_file is not None:
             if not query_file.is_file():
                 raise QueryError(f"{display_path(query_file)}: no such file")
@@ -495,7 +370,7 @@ def query_cmd(
             if endpoint is not None:
                 results = run_remote(endpoint, text)
             else:
-                results = run_local(_local_store(paths, graph_file), text)
+                results = run_local(local_store(paths, graph_file), text)
     except QueryError as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         raise typer.Exit(code=2) from None
@@ -540,291 +415,11 @@ def publish_cmd(
         with err.status(f"Uploading {len(built.graph):,} triples to {endpoint} …"):
             url = publish(built.graph, endpoint, graph_iri=graph_iri)
     except DataErrors as exc:
-        raise _fail_on_data_errors(exc) from None
+        raise fail_on_data_errors(exc) from None
     except QueryError as exc:
         err.print(f"[red]error[/red] {exc}", highlight=False)
         raise typer.Exit(code=1) from None
     out.print(f"published {len(built.graph):,} triples to [bold]{url}[/bold]", highlight=False)
-
-
-network_app = typer.Typer(
-    help="Who works with whom: network measures and exports.", no_args_is_help=True
-)
-app.add_typer(network_app, name="network")
-
-
-class View(StrEnum):
-    """Which network to look at."""
-
-    ORGANISATIONS = "organisations"
-    REGIONS = "regions"
-    COUNTRIES = "countries"
-    PEOPLE = "people"
-
-
-ViewOpt = Annotated[
-    View, typer.Option("--view", help="organisations, regions, countries or people.")
-]
-EventsOpt = Annotated[
-    bool, typer.Option("--events", help="Count shared events as ties too, not only projects.")
-]
-ProgrammeOpt = Annotated[
-    str | None,
-    typer.Option("--programme", help="Only projects of this programme (IRI or programme:x)."),
-]
-FromOpt = Annotated[
-    str | None, typer.Option("--from", help="Only projects running after this date.")
-]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Only projects running before this date.")]
-RegionOpt = Annotated[
-    str | None, typer.Option("--region", help="Only organisations in this NUTS region (and below).")
-]
-GraphOpt = Annotated[
-    Path | None,
-    typer.Option("--graph", help="Use this RDF file (e.g. an import) instead of data/."),
-]
-
-
-def _network(
-    paths: ProjectPaths,
-    view: View,
-    events: bool,
-    programme: str | None,
-    start: str | None,
-    end: str | None,
-    region: str | None,
-    graph_file: Path | None = None,
-) -> nx.Graph:
-    """Build the chosen view from data/, with the filters; exit 2 on a bad filter value."""
-    try:
-        iri = (
-            str(to_term(Param("programme", ParamType.IRI, None, ""), programme))
-            if programme
-            else None
-        )
-        day = Param("date", ParamType.DATE, None, "")
-        filters = Filters(
-            programme=iri,
-            start=date.fromisoformat(str(to_term(day, start))) if start else None,
-            end=date.fromisoformat(str(to_term(day, end))) if end else None,
-            region=str(to_term(Param("region", ParamType.NUTS, None, ""), region))
-            if region
-            else None,
-        )
-    except QueryError as exc:
-        err.print(f"[red]error[/red] {exc}", highlight=False)
-        raise typer.Exit(code=2) from None
-    store = _local_store(paths, graph_file)
-    if view is View.PEOPLE:
-        return people_graph(store)
-    orgs = organisation_graph(bipartite(store, filters, events=events))
-    return {View.REGIONS: region_graph, View.COUNTRIES: country_graph}.get(view, lambda g: g)(orgs)
-
-
-@network_app.command("stats")
-def network_stats_cmd(
-    view: ViewOpt = View.ORGANISATIONS,
-    events: EventsOpt = False,
-    programme: ProgrammeOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    region: RegionOpt = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or csv.")] = "table",
-    top: Annotated[int, typer.Option("--top", help="Show the N highest weighted degrees.")] = 25,
-    data: DataOpt = None,
-    graph_file: GraphOpt = None,
-) -> None:
-    """Network measures: degree, weighted degree, betweenness, PageRank, communities, brokers."""
-    paths = default_paths(data=data)
-    with err.status("Building the network …"):
-        graph = _network(paths, view, events, programme, start, end, region, graph_file)
-        measured = metrics(graph)
-    ranked = sorted(
-        measured.nodes.items(), key=lambda kv: (-float(kv[1]["weighted_degree"]), kv[0])
-    )
-    columns = ["label", "degree", "weighted_degree", "betweenness", "pagerank", "community",
-               "component", "communities_bridged", "broker"]  # fmt: skip
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["id", *columns])
-        writer.writerows([node, *(values[c] for c in columns)] for node, values in ranked)
-        typer.echo(buffer.getvalue(), nl=False)
-        return
-    summary = ", ".join(f"{k} {v}" for k, v in measured.graph.items())
-    shown = ["label", "degree", "weighted_degree", "betweenness", "pagerank", "community", "broker"]
-    table = Table(title=f"{view.value}: {summary}")
-    for c in shown:
-        table.add_column(c.replace("_", " "), overflow="fold")
-    for _, values in ranked[:top]:
-        table.add_row(*(str(values[c]) for c in shown))
-    out.print(table)
-    err.print(f"{len(ranked)} node(s); --format csv gives every column for every node")
-
-
-@network_app.command("export")
-def network_export_cmd(
-    view: ViewOpt = View.ORGANISATIONS,
-    events: EventsOpt = False,
-    programme: ProgrammeOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    region: RegionOpt = None,
-    out_dir: OutOpt = None,
-    data: DataOpt = None,
-    graph_file: GraphOpt = None,
-) -> None:
-    """Write the network as GEXF and GraphML (Gephi, Cytoscape) and as CSV node and edge lists."""
-    paths = default_paths(data=data, dist=out_dir)
-    with err.status("Building the network …"):
-        graph = _network(paths, view, events, programme, start, end, region, graph_file)
-    measured = metrics(graph)
-    for node, values in measured.nodes.items():
-        graph.nodes[node].update({k: v for k, v in values.items() if k != "label"})
-    written = export_files(graph, paths.dist, f"network-{view.value}")
-    for path in written:
-        out.print(f"wrote [bold]{display_path(path)}[/bold]", highlight=False)
-
-
-@network_app.command("draw")
-def network_draw_cmd(
-    view: ViewOpt = View.ORGANISATIONS,
-    events: EventsOpt = True,
-    programme: ProgrammeOpt = None,
-    start: FromOpt = None,
-    end: ToOpt = None,
-    region: RegionOpt = None,
-    out_dir: OutOpt = None,
-    data: DataOpt = None,
-    graph_file: GraphOpt = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the page to this file.")
-    ] = None,
-) -> None:
-    """Draw the network as a self-contained HTML page that works offline (network-VIEW.html)."""
-    paths = default_paths(data=data, dist=out_dir)
-    with err.status("Building the network and its page …"):
-        graph = _network(paths, view, events, programme, start, end, region, graph_file)
-        title = f"kgraph: {view.value} that work together" + (
-            " (projects and events)" if events else ""
-        )
-        target = output or paths.dist / f"network-{view.value}.html"
-        written = write_page(graph, target, title=title)
-    out.print(
-        f"wrote [bold]{display_path(written)}[/bold] ({graph.number_of_nodes()} nodes, "
-        f"{graph.number_of_edges()} ties); open it in a browser, no internet needed",
-        highlight=False,
-    )
-
-
-import_app = typer.Typer(
-    help="Import real cooperation data into a graph of its own (dist/imports/NAME.ttl).",
-    no_args_is_help=True,
-)
-app.add_typer(import_app, name="import")
-
-NutsOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--nuts",
-        help="NUTS reference list, CSV of code;name (Eurostat NUTS2021.csv); default: the "
-        "regions of data/ and kgraph's country table.",
-    ),
-]
-ImportOutOpt = Annotated[
-    Path | None, typer.Option("--out", help="Folder for the import's files (dist/imports/).")
-]
-AllowOpt = Annotated[
-    bool, typer.Option("--allow-invalid", help="Write the import even if SHACL finds violations.")
-]
-
-
-def _run_import(
-    paths: ProjectPaths,
-    out_dir: Path | None,
-    nuts_file: Path | None,
-    allow_invalid: bool,
-    run: Callable[[Ontology, NutsList, Reconciler], ImportResult],
-) -> None:
-    """Load data/, run one importer, validate it with data/, write its files and say where."""
-    target = out_dir or paths.dist / "imports"
-    try:
-        with _progress() as (bar, say):
-            task = bar.add_task("Reading data/ and the reference lists …", total=None)
-            curated, onto, built = build(paths)
-            nuts = NutsList.from_csv(nuts_file) if nuts_file else NutsList()
-            nuts.with_curated(curated.of("regions").values())
-            reconciler = Reconciler(curated.of("organisations").values())
-            bar.update(task, description="Importing and reconciling …")
-            result = run(onto, nuts, reconciler)
-            bar.remove_task(task)
-            shapes = load_shapes(paths.shapes)
-            report, written = check_and_write(
-                result, built.graph, built.origins, shapes, target,
-                allow_invalid=allow_invalid, progress=say,
-            )  # fmt: skip
-    except DataErrors as exc:
-        for e in exc.errors:
-            err.print(f"[red]error[/red] {e}", highlight=False, soft_wrap=True)
-        err.print(f"[bold red]{len(exc.errors)} problem(s); nothing was written.[/bold red]")
-        raise typer.Exit(code=1) from None
-    except InvalidGraph as exc:
-        _print_report(exc.report, worst=Severity.VIOLATION)
-        err.print(f"[bold red]The import does not conform ({exc.report.summary()}); nothing "
-                  "was written.[/bold red] Use --allow-invalid to write it anyway.")  # fmt: skip
-        raise typer.Exit(code=1) from None
-    out.print(report_text(result), highlight=False, end="")
-    out.print(f"SHACL validation with data/: {report.summary()}", highlight=False)
-    for path in written:
-        out.print(f"wrote [bold]{display_path(path)}[/bold]", highlight=False)
-
-
-@import_app.command("interreg-partners")
-def import_interreg_cmd(
-    file: Annotated[Path, typer.Argument(help="The partner list (JSON array of records).")],
-    nuts: NutsOpt = None,
-    period: Annotated[
-        str, typer.Option("--period", help="Programming period of the list's programmes.")
-    ] = "2021-2027",
-    name: Annotated[str, typer.Option("--name", help="Name of the import's graph.")] = (
-        "interreg-partners"
-    ),
-    out_dir: ImportOutOpt = None,
-    allow_invalid: AllowOpt = False,
-    data: DataOpt = None,
-) -> None:
-    """Import a partner-level Interreg list (programme, project, organisation, role, region)."""
-    _run_import(
-        default_paths(data=data),
-        out_dir,
-        nuts,
-        allow_invalid,
-        lambda onto, regions, rec: import_interreg(
-            file, onto, nuts=regions, reconciler=rec, period=period, name=name
-        ),
-    )
-
-
-@import_app.command("cordis")
-def import_cordis_cmd(
-    projects: Annotated[Path, typer.Argument(help="CORDIS project.csv.")],
-    organisations: Annotated[Path, typer.Argument(help="CORDIS organization.csv.")],
-    nuts: NutsOpt = None,
-    name: Annotated[str, typer.Option("--name", help="Name of the import's graph.")] = "cordis",
-    out_dir: ImportOutOpt = None,
-    allow_invalid: AllowOpt = False,
-    data: DataOpt = None,
-) -> None:
-    """Import CORDIS projects and their participants (joined on the project id)."""
-    _run_import(
-        default_paths(data=data),
-        out_dir,
-        nuts,
-        allow_invalid,
-        lambda onto, regions, rec: import_cordis(
-            projects, organisations, onto, nuts=regions, reconciler=rec, name=name
-        ),
-    )
 
 
 @app.command("stats")
@@ -834,7 +429,7 @@ def stats_cmd(data: DataOpt = None, ontology: OntologyOpt = None) -> None:
     try:
         _, onto, built = build(paths)
     except DataErrors as exc:
-        raise _fail_on_data_errors(exc) from None
+        raise fail_on_data_errors(exc) from None
     for label, count in summarize(built.graph, onto).rows():
         typer.echo(f"{label}\t{count}")
 
