@@ -67,7 +67,9 @@ class _Namer:
         # longest namespace first, so 'partrole:' wins over 'kgvocab:'
         self._ns = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.used: set[str] = set()
-        self._cache: dict[str, str] = {}
+        # rendered IRIs by plain str (C-level hash and compare; rdflib's __eq__ is Python)
+        self._turtle: dict[str, str] = {}
+        self._jsonld: dict[str, str] = {}
 
     def compact(self, iri: str) -> str | None:
         """Return ``prefix:local`` when a kgraph prefix fits, else None."""
@@ -79,20 +81,22 @@ class _Namer:
 
     def iri(self, iri: str) -> str:
         """Return ``prefix:local`` when possible, else ``<iri>`` (Turtle)."""
-        return self.compact(iri) or f"<{_check_iri(iri)}>"
+        found = self._turtle.get(iri)
+        if found is None:
+            found = self._turtle[iri] = self.compact(iri) or f"<{_check_iri(iri)}>"
+        return found
 
     def jsonld_iri(self, iri: str) -> str:
         """Return ``prefix:local`` when possible, else the absolute IRI (JSON-LD)."""
-        return self.compact(iri) or _check_iri(iri)
+        found = self._jsonld.get(iri)
+        if found is None:
+            found = self._jsonld[iri] = self.compact(iri) or _check_iri(iri)
+        return found
 
     def turtle(self, term: Node) -> str:
         """Render one term in Turtle."""
         if type(term) is URIRef:  # type() rather than isinstance: rdflib terms check via ABCs
-            key = str(term)  # plain str: C-level hash and compare (rdflib's __eq__ is Python)
-            cached = self._cache.get(key)
-            if cached is None:
-                cached = self._cache[key] = self.iri(key)
-            return cached
+            return self.iri(str(term))
         if isinstance(term, Literal):
             lex, dt = str(term), term.datatype
             if term.language:
@@ -227,14 +231,9 @@ def to_jsonld(graph: Iterable[tuple[Node, Node, Node]]) -> str:
     each line is written by json's C encoder; with ``indent`` json falls back to Python).
     """
     namer = _Namer(PREFIXES)
-    iris: dict[str, str] = {}
 
     def iri(term: Node) -> str:
-        key = str(term)
-        found = iris.get(key)
-        if found is None:
-            found = iris[key] = namer.jsonld_iri(key)
-        return found
+        return namer.jsonld_iri(str(term))
 
     lines: list[str] = []
     for s, preds in _grouped(graph):
