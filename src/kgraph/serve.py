@@ -168,17 +168,23 @@ def _matching(store: ox.Store, s: Node | None, o: Node | None = None) -> Triples
     ]
 
 
-def _triples(store: ox.Store, iri: str) -> Triples:
-    """Statements about ``iri``: those it is the subject of, then those pointing at it.
+def _known(store: ox.Store, iri: str) -> bool:
+    """Whether ``iri`` is the subject of any statement.
 
     A path that makes no valid IRI (``/id/%EF%BF%B0`` did, in the fuzz test) is about nothing.
     """
     try:
-        ox.NamedNode(iri)
+        node = ox.NamedNode(iri)
     except ValueError:
+        return False
+    return next(iter(store.quads_for_pattern(node, None, None)), None) is not None
+
+
+def _triples(store: ox.Store, iri: str) -> Triples:
+    """Statements about ``iri``: those it is the subject of, then those pointing at it."""
+    if not _known(store, iri):
         return []
-    out = _matching(store, URIRef(iri))
-    return out + _matching(store, None, URIRef(iri)) if out else out
+    return _matching(store, URIRef(iri)) + _matching(store, None, URIRef(iri))
 
 
 def _label(store: ox.Store, node: Node) -> str:
@@ -278,7 +284,7 @@ def create_app(site: Site, config: ServeConfig | None = None) -> Starlette:
     async def thing(request: Request) -> Response:
         path = request.url.path
         iri = URIRef(BASE + path.lstrip("/"))
-        if not _triples(site.store, str(iri))[:1]:
+        if not _known(site.store, str(iri)):  # the 303 needs no statements, only that some exist
             raise HTTPException(404, f"nothing is known about {iri}")
         ext = {v: k for k, v in DOC_TYPES.items()}[_choose(request, list(DOC_TYPES.values()))]
         target = _doc_path(str(iri)) + "." + ext
