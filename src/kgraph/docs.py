@@ -45,7 +45,7 @@ def _anchor(iri: Node) -> str:
     return short(iri).replace(":", "-") if isinstance(iri, URIRef) else ""
 
 
-def _ref(g: Graph, iri: Node, declared: set[URIRef]) -> str:
+def _ref(iri: Node, declared: set[URIRef]) -> str:
     """A link to a term: inside the page when it is declared here, else to its IRI."""
     if not isinstance(iri, URIRef):
         return html.escape(str(iri))
@@ -53,8 +53,8 @@ def _ref(g: Graph, iri: Node, declared: set[URIRef]) -> str:
     return f"<a href='{target}'><code>{html.escape(short(iri))}</code></a>"
 
 
-def _refs(g: Graph, nodes: list[Node], declared: set[URIRef]) -> str:
-    return ", ".join(_ref(g, n, declared) for n in sorted(nodes, key=str)) or "—"
+def _refs(nodes: list[Node], declared: set[URIRef]) -> str:
+    return ", ".join(_ref(n, declared) for n in sorted(nodes, key=str)) or "—"
 
 
 def _entry(g: Graph, term: URIRef, kind: str, rows: list[tuple[str, str]]) -> str:
@@ -78,20 +78,20 @@ def ontology_page(onto: Ontology) -> str:
     parts = []
     for c in classes:
         parts.append(_entry(g, c, "class", [
-            ("subclass of", _refs(g, list(g.objects(c, RDFS.subClassOf)), declared)),
-            ("superclass of", _refs(g, list(g.subjects(RDFS.subClassOf, c)), declared)),
-            ("properties (domain)", _refs(g, list(g.subjects(RDFS.domain, c)), declared)),
-            ("used by (range)", _refs(g, list(g.subjects(RDFS.range, c)), declared)),
-            ("aligned with", _refs(g, [o for m in _MAPPINGS for o in g.objects(c, m)], declared)),
+            ("subclass of", _refs(list(g.objects(c, RDFS.subClassOf)), declared)),
+            ("superclass of", _refs(list(g.subjects(RDFS.subClassOf, c)), declared)),
+            ("properties (domain)", _refs(list(g.subjects(RDFS.domain, c)), declared)),
+            ("used by (range)", _refs(list(g.subjects(RDFS.range, c)), declared)),
+            ("aligned with", _refs([o for m in _MAPPINGS for o in g.objects(c, m)], declared)),
         ]))  # fmt: skip
     for p in properties:
         kinds = [short(k) for k in g.objects(p, RDF.type)]
         parts.append(_entry(g, p, ", ".join(sorted(kinds)), [
-            ("domain", _refs(g, list(g.objects(p, RDFS.domain)), declared)),
-            ("range", _refs(g, list(g.objects(p, RDFS.range)), declared)),
-            ("subproperty of", _refs(g, list(g.objects(p, RDFS.subPropertyOf)), declared)),
-            ("inverse of", _refs(g, list(g.objects(p, OWL.inverseOf)), declared)),
-            ("aligned with", _refs(g, [o for m in _MAPPINGS for o in g.objects(p, m)], declared)),
+            ("domain", _refs(list(g.objects(p, RDFS.domain)), declared)),
+            ("range", _refs(list(g.objects(p, RDFS.range)), declared)),
+            ("subproperty of", _refs(list(g.objects(p, RDFS.subPropertyOf)), declared)),
+            ("inverse of", _refs(list(g.objects(p, OWL.inverseOf)), declared)),
+            ("aligned with", _refs([o for m in _MAPPINGS for o in g.objects(p, m)], declared)),
         ]))  # fmt: skip
     schemes = sorted(g.subjects(RDF.type, SKOS.ConceptScheme), key=str)
     vocab = []

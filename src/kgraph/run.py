@@ -110,7 +110,7 @@ def run_pipeline(
     """
     say = progress or _quiet
     stages: list[StageTime] = []
-    size = [0]
+    size = 0  # triples, once the build has made them (the stages read it when they end)
 
     @contextmanager
     def stage(name: str) -> Iterator[list[str]]:
@@ -118,7 +118,7 @@ def run_pipeline(
         start = time.perf_counter()
         yield detail
         seconds = time.perf_counter() - start
-        timed = StageTime(name, seconds, size[0], peak_rss_mb(), *detail)
+        timed = StageTime(name, seconds, size, peak_rss_mb(), *detail)
         stages.append(timed)
         if on_stage is not None:
             on_stage(timed)
@@ -126,7 +126,7 @@ def run_pipeline(
     with stage("build") as detail:
         say("building the graph", 0, 1)
         built = make()
-        size[0] = len(built.triples)
+        size = len(built.triples)
         detail.append(f"{len(built.origins):,} things located in their source files")
     with stage("store") as detail:
         say("rendering N-Triples", 0, 2)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sized
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -232,26 +232,27 @@ def validate(
     pre-checks found able to fail; the results are the same. ``store`` is the same data already
     in pyoxigraph, if the caller has it (saves copying it for the pre-checks).
     """
+    triples: Iterable[tuple[Node, Node, Node]]
     if isinstance(data, Built):
         built = data
         origins = built.origins if origins is None else origins
-        triples: Sized = built.triples
+        triples, size = built.triples, len(built.triples)
 
         def graph() -> Graph:
             return built.graph
     else:
-        triples = data
+        triples, size = data, len(data)
 
         def graph() -> Graph:
             return data
 
     if precheck is None:
-        precheck = len(triples) >= PRECHECK_FROM
+        precheck = size >= PRECHECK_FROM
     say = progress or _quiet
     if precheck:
         if store is None:
             say("copying the graph into pyoxigraph", 0, 1)
-            store = to_store(built.triples if isinstance(data, Built) else data)
+            store = to_store(triples)
         report_graph = _prechecked(graph, store, shapes, say)
     else:
         say("pyshacl on the whole graph", 0, 1)
